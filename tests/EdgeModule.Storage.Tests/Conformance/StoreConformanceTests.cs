@@ -1,5 +1,3 @@
-using EdgeModule.Storage;
-
 namespace EdgeModule.Storage.Tests.Conformance;
 
 /// <summary>

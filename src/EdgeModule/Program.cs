@@ -1,0 +1,1 @@
+Console.WriteLine("EdgeModule: not wired yet.");
