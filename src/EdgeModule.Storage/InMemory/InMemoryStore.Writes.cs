@@ -1,0 +1,268 @@
+namespace EdgeModule.Storage.InMemory;
+
+/// <summary>The write path: apply under the lock, publish, then prune what no reader can need any more.</summary>
+public sealed partial class InMemoryStore
+{
+    // Writer-only state, guarded by _writeLock.
+    private readonly List<(InMemoryPartition Partition, Node Node)> _touched = [];
+    private readonly Queue<(InMemoryPartition Partition, Node Node)> _pending = new();
+    private readonly Dictionary<long, int> _readPoints = [];
+    private long _oldestReadPoint = long.MaxValue;
+
+    internal void Put(InMemoryPartition partition, byte[] key, byte[] value)
+    {
+        ValidateKey(key);
+        ValidateValue(value);
+        var keyCopy = key.AsSpan().ToArray();
+        var valueCopy = value.AsSpan().ToArray();
+        lock (_writeLock)
+        {
+            ThrowIfDisposed();
+            partition.ThrowIfDropped();
+            EnsureCapacity(EstimatePutSize(keyCopy, valueCopy));
+            var sequence = _sequence + 1;
+            ApplyPut(partition, keyCopy, valueCopy, sequence);
+            Commit(sequence);
+        }
+    }
+
+    internal void Remove(InMemoryPartition partition, byte[] key)
+    {
+        ValidateKey(key);
+        lock (_writeLock)
+        {
+            ThrowIfDisposed();
+            partition.ThrowIfDropped();
+            var sequence = _sequence + 1;
+            ApplyRemove(partition, key, sequence);
+            Commit(sequence);
+        }
+    }
+
+    public void Write(IWriteBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch is not InMemoryWriteBatch ours || !ReferenceEquals(ours.Store, this))
+        {
+            throw new ArgumentException("The batch was created by another store.", nameof(batch));
+        }
+
+        ThrowIfDisposed();
+        if (ours.Count == 0)
+        {
+            return;
+        }
+
+        lock (_writeLock)
+        {
+            ThrowIfDisposed();
+
+            // Every check comes before the first change, so a failed batch changes nothing.
+            foreach (var op in ours.Operations)
+            {
+                op.Partition.ThrowIfDropped();
+            }
+
+            EnsureCapacity(ours.PutBytesEstimate);
+            var sequence = _sequence + 1;
+            foreach (var op in ours.Operations)
+            {
+                if (op.Value is null)
+                {
+                    ApplyRemove(op.Partition, op.Key, sequence);
+                }
+                else
+                {
+                    ApplyPut(op.Partition, op.Key, op.Value, sequence);
+                }
+            }
+
+            Commit(sequence);
+        }
+    }
+
+    /// <summary>What a put may add to <see cref="BytesHeld"/>: the node (at the average 4/3 links), key, version, value.</summary>
+    internal static long EstimatePutSize(byte[] key, byte[] value) => 107 + key.Length + Version.Overhead + value.Length;
+
+    internal ReadPoint AcquireReadPoint()
+    {
+        lock (_writeLock)
+        {
+            return RegisterReadPoint();
+        }
+    }
+
+    internal ReadPoint RegisterReadPoint()
+    {
+        var sequence = _sequence;
+        _readPoints[sequence] = _readPoints.GetValueOrDefault(sequence) + 1;
+        _oldestReadPoint = Math.Min(_oldestReadPoint, sequence);
+        return new ReadPoint(this, sequence);
+    }
+
+    internal void ReleaseReadPoint(long sequence)
+    {
+        bool advanced;
+        lock (_writeLock)
+        {
+            var left = _readPoints[sequence] - 1;
+            if (left > 0)
+            {
+                _readPoints[sequence] = left;
+                return;
+            }
+
+            _readPoints.Remove(sequence);
+            advanced = sequence == _oldestReadPoint;
+            if (advanced)
+            {
+                _oldestReadPoint = _readPoints.Count == 0 ? long.MaxValue : _readPoints.Keys.Min();
+            }
+        }
+
+        if (advanced)
+        {
+            PrunePending();
+        }
+    }
+
+    private void EnsureCapacity(long growth)
+    {
+        var limit = _options.MemoryLimitBytes;
+        if (limit > 0 && _bytes + growth > limit)
+        {
+            throw new StoreFullException(limit, _bytes, growth);
+        }
+    }
+
+    private void ApplyPut(InMemoryPartition partition, byte[] key, byte[] value, long sequence)
+    {
+        var node = partition.List.FindForWrite(key);
+        if (node is null)
+        {
+            var version = new Version(sequence, value, null);
+            node = partition.List.Insert(key, version);
+            partition.AddCount(1);
+            AddBytes(partition, node.Size + version.Size);
+            return;
+        }
+
+        var head = node.Head!;
+        var wasLive = head.Value is not null;
+        SetHead(partition, node, head, new Version(sequence, value, head.Sequence == sequence ? head.Older : head));
+        if (!wasLive)
+        {
+            partition.AddCount(1);
+        }
+    }
+
+    private void ApplyRemove(InMemoryPartition partition, byte[] key, long sequence)
+    {
+        var node = partition.List.FindForWrite(key);
+        var head = node?.Head;
+        if (node is null || head?.Value is null)
+        {
+            return;
+        }
+
+        SetHead(partition, node, head, new Version(sequence, null, head.Sequence == sequence ? head.Older : head));
+        partition.AddCount(-1);
+    }
+
+    /// <summary>
+    /// Links the new head. A second write of the same key in one batch replaces the batch's own version: nobody can
+    /// have read it, since the batch is not published yet.
+    /// </summary>
+    private void SetHead(InMemoryPartition partition, Node node, Version head, Version version)
+    {
+        node.SetHead(version);
+        AddBytes(partition, version.Size - (ReferenceEquals(version.Older, head) ? 0 : head.Size));
+        _touched.Add((partition, node));
+    }
+
+    /// <summary>Publishes the write (readers see all of it from here), then prunes the keys it overwrote or removed.</summary>
+    private void Commit(long sequence)
+    {
+        Volatile.Write(ref _sequence, sequence);
+        foreach (var (partition, node) in _touched)
+        {
+            Prune(partition, node);
+        }
+
+        _touched.Clear();
+    }
+
+    /// <summary>
+    /// Cuts the versions no reader can see any more: every reader reads at or after the oldest read point, so the
+    /// newest version at that point is the oldest one anybody needs. A removed key whose removal everybody sees is
+    /// unlinked. What must stay for a reader is queued and pruned again when read points are released.
+    /// </summary>
+    private void Prune(InMemoryPartition partition, Node node)
+    {
+        if (partition.IsDropped || node.Unlinked)
+        {
+            return;
+        }
+
+        var oldestNeeded = node.VersionAt(Math.Min(_oldestReadPoint, _sequence));
+        if (oldestNeeded is null)
+        {
+            return;
+        }
+
+        long freed = 0;
+        for (var v = oldestNeeded.Older; v is not null; v = v.Older)
+        {
+            freed += v.Size;
+        }
+
+        oldestNeeded.CutOlder();
+        var head = node.Head!;
+        if (head.Value is null && ReferenceEquals(oldestNeeded, head))
+        {
+            partition.List.Unlink(node);
+            node.Unlinked = true;
+            freed += node.Size + head.Size;
+        }
+        else if (!node.Pending && head.Older is not null)
+        {
+            node.Pending = true;
+            _pending.Enqueue((partition, node));
+        }
+
+        AddBytes(partition, -freed);
+    }
+
+    /// <summary>
+    /// Prunes the queued nodes in short turns of the lock, so a large backlog left by a long backup does not stall
+    /// writers in one piece.
+    /// </summary>
+    private void PrunePending()
+    {
+        const int Turn = 256;
+        int remaining;
+        lock (_writeLock)
+        {
+            remaining = _pending.Count;
+        }
+
+        while (remaining > 0)
+        {
+            lock (_writeLock)
+            {
+                for (var i = 0; i < Turn && remaining > 0 && _pending.Count > 0; i++, remaining--)
+                {
+                    var (partition, node) = _pending.Dequeue();
+                    node.Pending = false;
+                    Prune(partition, node);
+                }
+            }
+        }
+    }
+
+    private void AddBytes(InMemoryPartition partition, long delta)
+    {
+        partition.Bytes += delta;
+        Interlocked.Add(ref _bytes, delta);
+    }
+}
