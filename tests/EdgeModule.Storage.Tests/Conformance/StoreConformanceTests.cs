@@ -33,4 +33,23 @@ public abstract partial class StoreConformanceTests : IDisposable
 
         GC.SuppressFinalize(this);
     }
+
+    protected static byte[] B(params byte[] bytes) => bytes;
+
+    protected static byte[] Utf8(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+
+    /// <summary>A 16-byte big-endian sequence key, as the message store uses.</summary>
+    protected static byte[] SequenceKey(long sequence)
+    {
+        var key = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(8), sequence);
+        return key;
+    }
+
+    protected static List<byte[]> Keys(IPartitionReader partition) => partition.Iterate().Select(e => e.Key).ToList();
+
+    protected static List<byte[]> KeysReverse(IPartitionReader partition) => partition.IterateReverse().Select(e => e.Key).ToList();
+
+    protected static void AssertKeys(IEnumerable<byte[]> expected, IEnumerable<byte[]> actual) =>
+        Assert.Equal(expected.Select(Convert.ToHexString), actual.Select(Convert.ToHexString));
 }
