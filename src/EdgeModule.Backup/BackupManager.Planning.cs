@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+using EdgeModule.Backup.Format;
+using EdgeModule.Backup.Internal;
+
+namespace EdgeModule.Backup;
+
+/// <summary>
+/// Planning against a deadline: the write speed is known from a backup in this process, else from the newest
+/// generation's commit frame (its size over its recorded write time), else from an explicit probe. The host asks
+/// "would N bytes fit in T?" at startup and periodically, and warns when not.
+/// </summary>
+public sealed partial class BackupManager
+{
+    private double? _bytesPerSecond;
+    private SpeedSource _speedSource = SpeedSource.Unknown;
+    private long? _lastBackupBytes;
+
+    /// <summary>The size of the newest generation (the best guess of the next backup's size), or null when there is none.</summary>
+    public long? LastBackupBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                LoadSpeedFromNewestGeneration();
+                return _lastBackupBytes;
+            }
+        }
+    }
+
+    /// <summary>Would a full backup of <paramref name="bytes"/> fit in <paramref name="available"/> at the known speed?</summary>
+    public BackupEstimate Estimate(long bytes, TimeSpan available)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        lock (_gate)
+        {
+            LoadSpeedFromNewestGeneration();
+            if (_bytesPerSecond is not { } speed || speed <= 0)
+            {
+                return new BackupEstimate(bytes, available, null, SpeedSource.Unknown, null, false);
+            }
+
+            var seconds = bytes / speed * _options.EstimateSafetyFactor;
+            var duration = seconds >= TimeSpan.MaxValue.TotalSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
+            return new BackupEstimate(bytes, available, speed, _speedSource, duration, duration <= available);
+        }
+    }
+
+    /// <summary>The same estimate for a backup the size of the newest generation (0 bytes when there is none).</summary>
+    public BackupEstimate EstimateFromLastBackup(TimeSpan available) => Estimate(LastBackupBytes ?? 0, available);
+
+    /// <summary>
+    /// Measures the folder's write speed by writing <paramref name="probeBytes"/> to a temp file and flushing it to
+    /// disk, then deleting it. The result is used for estimates until a real backup measures better.
+    /// </summary>
+    public double MeasureWriteSpeed(long probeBytes = 32L << 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(probeBytes, 1);
+        lock (_gate)
+        {
+            EnsureFolderWritable();
+            var path = Path.Combine(Folder, GenerationFiles.ProbeFileName);
+            var buffer = new byte[Math.Min(probeBytes, _options.WriteBufferBytes)];
+            Random.Shared.NextBytes(buffer);
+            var started = _time.GetTimestamp();
+            try
+            {
+                using var file = CreatePrivateFile(path);
+                for (long offset = 0; offset < probeBytes; offset += buffer.Length)
+                {
+                    var n = (int)Math.Min(buffer.Length, probeBytes - offset);
+                    RandomAccess.Write(file.SafeFileHandle, buffer.AsSpan(0, n), offset);
+                }
+
+                RandomAccess.FlushToDisk(file.SafeFileHandle);
+            }
+            finally
+            {
+                TryDelete(path);
+            }
+
+            var speed = probeBytes / Math.Max(_time.GetElapsedTime(started).TotalSeconds, 1e-6);
+            if (_speedSource is SpeedSource.Unknown or SpeedSource.Probe or SpeedSource.LastBackupFile)
+            {
+                RecordSpeed(speed, SpeedSource.Probe, _lastBackupBytes);
+            }
+
+            return speed;
+        }
+    }
+
+    private void RecordSpeed(double bytesPerSecond, SpeedSource source, long? backupBytes)
+    {
+        _bytesPerSecond = bytesPerSecond;
+        _speedSource = source;
+        _lastBackupBytes = backupBytes;
+    }
+
+    /// <summary>Reads the fixed-size commit frame at the end of the newest generation, once, when nothing better is known.</summary>
+    private void LoadSpeedFromNewestGeneration()
+    {
+        if (_speedSource != SpeedSource.Unknown && _lastBackupBytes is not null)
+        {
+            return;
+        }
+
+        var newest = ListGenerations().FirstOrDefault();
+        if (newest is null || newest.Bytes < BackupFormat.CommitFrameSize)
+        {
+            return;
+        }
+
+        try
+        {
+            var frame = new byte[BackupFormat.CommitFrameSize];
+            using (var handle = File.OpenHandle(newest.Path))
+            {
+                if (RandomAccess.Read(handle, frame, newest.Bytes - frame.Length) != frame.Length)
+                {
+                    return;
+                }
+            }
+
+            var body = frame.Length - BackupFormat.FrameTrailerSize;
+            var payload = frame.AsSpan(BackupFormat.FrameHeaderSize, BackupFormat.CommitPayloadSize);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(frame) != BackupFormat.CommitPayloadSize
+                || frame[4] != (byte)FrameType.Commit
+                || Crc32C.Compute(frame.AsSpan(0, body)) != BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(body))
+                || !payload[48..].SequenceEqual(BackupFormat.CommitMark))
+            {
+                return;
+            }
+
+            _lastBackupBytes = newest.Bytes;
+            var micros = BinaryPrimitives.ReadUInt64LittleEndian(payload[36..]);
+            if (_speedSource == SpeedSource.Unknown && micros > 0)
+            {
+                _bytesPerSecond = newest.Bytes / (micros / 1e6);
+                _speedSource = SpeedSource.LastBackupFile;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable newest generation just means no figure from it; restore reports the file itself.
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using EdgeModule.Backup.Internal;
+using EdgeModule.Storage;
+
+namespace EdgeModule.Backup;
+
+/// <summary>
+/// Restore, in this order: delete leftover temp files; refuse a store that holds data; then, newest generation first,
+/// verify the whole file before touching the store — a corrupt one is quarantined and the next older one tried, a
+/// newer format version stops the restore with an error (a newer build can still use it) — apply the first sound one
+/// in batches, and mark it restored. The generation stays on disk until a newer backup supersedes it.
+/// </summary>
+public sealed partial class BackupManager
+{
+    /// <summary>
+    /// Restores the newest sound generation into <paramref name="store"/>, which must be empty. With no sound generation
+    /// the result is <see cref="RestoreOutcome.StartingEmpty"/> with the reasons. Throws
+    /// <see cref="StoreNotEmptyException"/>, <see cref="BackupVersionNotSupportedException"/> or
+    /// <see cref="BackupFolderException"/>.
+    /// </summary>
+    public RestoreResult Restore(IKeyValueStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        lock (_gate)
+        {
+            EnsureFolderWritable();
+            var leftovers = CleanupLeftoversCore();
+            EnsureEmpty(store);
+
+            var quarantined = new List<QuarantinedBackup>();
+            var problems = new List<string>();
+            foreach (var generation in ListGenerations())
+            {
+                var started = _time.GetTimestamp();
+                var verification = BackupVerifier.Verify(generation.Path, cancellationToken);
+                switch (verification.Problem)
+                {
+                    case BackupProblem.UnsupportedVersion:
+                        throw new BackupVersionNotSupportedException(
+                            generation.Path, verification.Header?.FormatVersion ?? ReadVersion(generation.Path), Format.BackupFormat.CurrentVersion);
+                    case BackupProblem.Corrupt:
+                        var q = Quarantine(verification);
+                        quarantined.Add(q);
+                        problems.Add($"{generation.Path}: {q.Reason}; moved to {q.QuarantinePath}");
+                        continue;
+                    case BackupProblem.Unreadable:
+                        problems.Add($"{generation.Path}: cannot be read ({verification.Reason}); left in place");
+                        continue;
+                }
+
+                Apply(generation.Path, store, cancellationToken);
+                var before = MarkRestored(generation.Path);
+                return new RestoreResult
+                {
+                    Outcome = RestoreOutcome.Restored,
+                    Generation = generation.Number,
+                    Path = generation.Path,
+                    Partitions = verification.Partitions,
+                    Records = verification.Records,
+                    RecordBytes = verification.RecordBytes,
+                    FileBytes = verification.FileBytes,
+                    Elapsed = _time.GetElapsedTime(started),
+                    TimesRestoredBefore = before,
+                    Quarantined = quarantined,
+                    Problems = problems,
+                    LeftoversDeleted = leftovers,
+                };
+            }
+
+            if (problems.Count == 0)
+            {
+                problems.Add($"no backup in '{Folder}'");
+            }
+
+            return new RestoreResult
+            {
+                Outcome = RestoreOutcome.StartingEmpty,
+                Quarantined = quarantined,
+                Problems = problems,
+                LeftoversDeleted = leftovers,
+            };
+        }
+    }
+
+    /// <summary>Throws <see cref="StoreNotEmptyException"/> naming the first partition that holds an entry.</summary>
+    private static void EnsureEmpty(IKeyValueStore store)
+    {
+        foreach (var name in store.ListPartitions())
+        {
+            using var cursor = store.GetPartition(name).OpenCursor();
+            cursor.SeekToFirst();
+            if (cursor.IsValid)
+            {
+                throw StoreNotEmptyException.ForPartition(name);
+            }
+        }
+    }
+
+    private static int ReadVersion(string path)
+    {
+        Span<byte> version = stackalloc byte[2];
+        using var handle = File.OpenHandle(path);
+        return RandomAccess.Read(handle, version, Format.BackupFormat.VersionFileOffset) == 2 ? version[0] | (version[1] << 8) : 0;
+    }
+
+    /// <summary>
+    /// Second pass over a verified file: creates every partition (empty ones too) and writes records in batches. The
+    /// reader checks every frame again, so a file changed since verification fails here rather than restoring garbage.
+    /// </summary>
+    private void Apply(string path, IKeyValueStore store, CancellationToken cancellationToken)
+    {
+        using var reader = BackupReader.Open(path, _options.ReadBufferBytes);
+        using var batch = store.CreateWriteBatch();
+        IPartition? partition = null;
+        long batchBytes = 0;
+        BackupEntryKind kind;
+        while ((kind = reader.Read()) != BackupEntryKind.End)
+        {
+            switch (kind)
+            {
+                case BackupEntryKind.Partition:
+                    partition = store.GetOrCreatePartition(reader.PartitionName!);
+                    break;
+                case BackupEntryKind.Record:
+                    var key = reader.Key;
+                    var value = reader.Value;
+                    batch.Put(partition!, key.ToArray(), value.ToArray());
+                    batchBytes += key.Length + value.Length + 32;
+                    if (batchBytes >= _options.RestoreBatchBytes)
+                    {
+                        WriteBatch(store, batch, cancellationToken);
+                        batchBytes = 0;
+                    }
+
+                    break;
+                case BackupEntryKind.Commit:
+                    WriteBatch(store, batch, cancellationToken);
+                    batchBytes = 0;
+                    break;
+            }
+        }
+    }
+
+    private void WriteBatch(IKeyValueStore store, IWriteBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        Fault(BackupFaultPoint.RestoreBatch);
+        store.Write(batch);
+        batch.Clear();
+    }
+}

@@ -1,0 +1,29 @@
+namespace EdgeModule.Backup.Format;
+
+/// <summary>
+/// The type byte of a frame. Values are frozen by the format (docs/backup-format.md); new types need a format version
+/// bump, except that types 0x80..0xFF are reserved for optional frames a reader may skip.
+/// </summary>
+public enum FrameType : byte
+{
+    /// <summary>First frame of every file: magic, format version, creation time, source store.</summary>
+    FileHeader = 0x01,
+
+    /// <summary>Opens a segment: a full image of the store (later also a delta on top of the previous segments).</summary>
+    SegmentStart = 0x02,
+
+    /// <summary>Starts a partition; the record frames that follow belong to it.</summary>
+    Partition = 0x03,
+
+    /// <summary>One key and its value in the current partition.</summary>
+    Record = 0x04,
+
+    /// <summary>Reserved for delta segments: a key removed since the previous segment. Not written by version 1.</summary>
+    Remove = 0x05,
+
+    /// <summary>Reserved for delta segments: a partition dropped since the previous segment. Not written by version 1.</summary>
+    DropPartition = 0x06,
+
+    /// <summary>Closes a segment: counts, the digest of everything before it and the commit mark.</summary>
+    Commit = 0x7F,
+}

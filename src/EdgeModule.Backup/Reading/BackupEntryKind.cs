@@ -1,0 +1,23 @@
+namespace EdgeModule.Backup;
+
+/// <summary>What <see cref="BackupReader.Read"/> moved to.</summary>
+public enum BackupEntryKind
+{
+    /// <summary>The file header (<see cref="BackupReader.Header"/>).</summary>
+    Header,
+
+    /// <summary>The start of a segment.</summary>
+    SegmentStart,
+
+    /// <summary>A partition starts (<see cref="BackupReader.PartitionName"/>); its records follow.</summary>
+    Partition,
+
+    /// <summary>A record of the current partition (<see cref="BackupReader.Key"/>, <see cref="BackupReader.Value"/>).</summary>
+    Record,
+
+    /// <summary>A segment was committed (<see cref="BackupReader.LastCommit"/>).</summary>
+    Commit,
+
+    /// <summary>The file ended cleanly after a commit.</summary>
+    End,
+}

@@ -1,0 +1,40 @@
+namespace EdgeModule.Backup;
+
+/// <summary>What <see cref="BackupVerifier.Verify"/> found: the file's identity and counts, and whether (and where) it failed.</summary>
+public sealed record BackupVerification
+{
+    public required string Path { get; init; }
+
+    /// <summary>True when every frame, the order of frames and every commit checked out, and the file ends after a commit.</summary>
+    public bool Sound => Problem == BackupProblem.None;
+
+    public BackupProblem Problem { get; init; }
+
+    /// <summary>The header, when it could be read.</summary>
+    public BackupHeader? Header { get; init; }
+
+    /// <summary>The last committed segment, when there is one.</summary>
+    public BackupSegmentSummary? LastCommit { get; init; }
+
+    /// <summary>Committed segments (1 for a full backup; more once delta segments are appended).</summary>
+    public int Segments { get; init; }
+
+    /// <summary>Partition frames in all committed segments (records and bytes likewise).</summary>
+    public long Partitions { get; init; }
+
+    public long Records { get; init; }
+
+    /// <summary>Sum of key and value lengths.</summary>
+    public long RecordBytes { get; init; }
+
+    public long FileBytes { get; init; }
+
+    /// <summary>The file's prefix that is known sound: the end of the last commit frame before the first failure.</summary>
+    public long SoundBytes { get; init; }
+
+    /// <summary>The offset of the first frame that failed, when one did.</summary>
+    public long? FirstBadOffset { get; init; }
+
+    /// <summary>What failed, in words, when something did.</summary>
+    public string? Reason { get; init; }
+}

@@ -1,0 +1,38 @@
+namespace EdgeModule.Backup;
+
+/// <summary>What a restore did; the host logs it (and warns on <see cref="TimesRestoredBefore"/> &gt; 0).</summary>
+public sealed record RestoreResult
+{
+    public required RestoreOutcome Outcome { get; init; }
+
+    /// <summary>The generation restored, when one was.</summary>
+    public long? Generation { get; init; }
+
+    public string? Path { get; init; }
+
+    public long Partitions { get; init; }
+
+    public long Records { get; init; }
+
+    public long RecordBytes { get; init; }
+
+    public long FileBytes { get; init; }
+
+    /// <summary>Verification and apply of the generation restored (not of those quarantined before it).</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>
+    /// How often this generation had already been restored. Above 0 the previous run ended without a newer backup, so
+    /// messages delivered since that restore may be delivered again: warn.
+    /// </summary>
+    public int TimesRestoredBefore { get; init; }
+
+    /// <summary>Newer generations that were corrupt and moved to quarantine.</summary>
+    public IReadOnlyList<QuarantinedBackup> Quarantined { get; init; } = [];
+
+    /// <summary>Every generation skipped and why (quarantined, unreadable). With <see cref="RestoreOutcome.StartingEmpty"/>, the reasons.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>Temp files of a writer that was killed, deleted before restoring.</summary>
+    public IReadOnlyList<string> LeftoversDeleted { get; init; } = [];
+}
