@@ -1,0 +1,83 @@
+using EdgeModule.Transport.Mqtt.Dialect;
+
+namespace EdgeModule.Transport.Mqtt;
+
+/// <summary>
+/// Routing of every incoming PUBLISH, on the network thread. Inputs are handled inline (their PUBACK waits for the
+/// handler); methods and twin traffic are handed off so a slow handler never holds the connection.
+/// Anything malformed is logged and dropped: the broker has already delivered it, and redelivery would not fix it.
+/// </summary>
+public sealed partial class ModuleClient
+{
+    private void OnMessage(string topic, ReadOnlySpan<byte> payload)
+    {
+        if (topic.StartsWith(_topics.InputsPrefix, StringComparison.Ordinal))
+        {
+            HandleInput(topic, payload);
+        }
+        else if (topic.StartsWith(IotHubTopics.MethodsPrefix, StringComparison.Ordinal))
+        {
+            HandleMethod(topic, payload.ToArray());
+        }
+        else if (topic.StartsWith(IotHubTopics.TwinResponsePrefix, StringComparison.Ordinal))
+        {
+            HandleTwinResponse(topic, payload.ToArray());
+        }
+        else if (topic.StartsWith(IotHubTopics.DesiredPatchPrefix, StringComparison.Ordinal))
+        {
+            _desiredPatches.Writer.TryWrite(payload.ToArray());
+        }
+        else
+        {
+            Log.MalformedMessage(_logger, topic, "not a topic of this module");
+        }
+    }
+
+    private void HandleInput(string topic, ReadOnlySpan<byte> payload)
+    {
+        if (!_topics.TryParseInput(topic, out var inputName, out var bag))
+        {
+            Log.MalformedMessage(_logger, topic, "no input name");
+            return;
+        }
+
+        var size = payload.Length + bag.Length;
+        if (size > _options.MaxMessageSize)
+        {
+            Log.InboundTooLarge(_logger, inputName, size, _options.MaxMessageSize);
+            return;
+        }
+
+        if (!MessageCodec.TryDecode(bag, payload.ToArray(), out var message, out var error))
+        {
+            Log.MalformedMessage(_logger, topic, error ?? "malformed property bag");
+            return;
+        }
+
+        message.InputName = inputName;
+        var handler = _inputHandlers.GetValueOrDefault(inputName) ?? _defaultInputHandler;
+        if (handler is null)
+        {
+            Log.NoInputHandler(_logger, inputName);
+            return;
+        }
+
+        _inInputHandler.Value = true;
+        try
+        {
+            // Blocking here is the point: libmosquitto sends the PUBACK only after this callback returns.
+            if (!handler(message, _closing.Token).Wait(_options.InputHandlerTimeout))
+            {
+                Log.InputHandlerTimedOut(_logger, inputName, _options.InputHandlerTimeout);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.InputHandlerFailed(_logger, inputName, ex is AggregateException { InnerException: { } inner } ? inner : ex);
+        }
+        finally
+        {
+            _inInputHandler.Value = false;
+        }
+    }
+}

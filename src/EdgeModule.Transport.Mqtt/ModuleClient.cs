@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using EdgeModule.Transport.Mqtt.Auth;
+using EdgeModule.Transport.Mqtt.Dialect;
+using EdgeModule.Transport.Mqtt.Native;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+
+namespace EdgeModule.Transport.Mqtt;
+
+/// <summary>
+/// An IoT Edge module's connection, shaped like the SDK's ModuleClient: inputs, outputs, direct methods, twin.
+/// <para>Delivery contract. Outputs: <see cref="SendEventAsync(string, Message, CancellationToken)"/> completes when
+/// the broker's PUBACK arrives and fails fast with <see cref="TransportDisconnectedException"/> while disconnected
+/// (also for sends in flight when the connection drops), so the caller's store keeps the message. Inputs: a handler
+/// runs on the network thread and the QoS 1 PUBACK leaves only after it returns, so a message is acknowledged once the
+/// handler has stored it; a handler must therefore not await sends on the same client (that would deadlock, and is
+/// refused with <see cref="InvalidOperationException"/>).</para>
+/// </summary>
+public sealed partial class ModuleClient : IAsyncDisposable
+{
+    private const int AtLeastOnce = 1;
+
+    private readonly ModuleClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly IotHubTopics _topics;
+    private readonly ResiliencePipeline _reconnect;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<Message, CancellationToken, Task>> _inputHandlers = new(StringComparer.Ordinal);
+    private readonly AsyncLocal<bool> _inInputHandler = new();
+    private readonly SemaphoreSlim _openLock = new(1, 1);
+    private Func<Message, CancellationToken, Task>? _defaultInputHandler;
+    private MosquittoConnection? _connection;
+    private WorkloadApiClient? _workload;
+    private SasTokenSource? _tokens;
+    private string? _trustBundleFile;
+    private Task? _supervisor;
+    private Task? _desiredPump;
+    private volatile bool _disposed;
+
+    public ModuleClient(ModuleClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ModuleClient>();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _topics = new IotHubTopics(options.DeviceId, options.ModuleId);
+        _reconnect = BuildReconnectPipeline();
+
+        // Twin responses are always needed; methods, inputs and desired patches are subscribed when a handler is set.
+        _subscriptions[IotHubTopics.TwinResponseFilter] = 0;
+    }
+
+    /// <summary>Raised once per state change (not per reconnect attempt), on a thread-pool thread.</summary>
+    public event EventHandler<ConnectionStatusChangedEventArgs>? ConnectionStatusChanged;
+
+    public ConnectionStatus Status { get; private set; } = ConnectionStatus.Disconnected;
+
+    public ModuleClientOptions Options => _options;
+
+    /// <summary>Builds a client from the environment (see <see cref="ModuleClientOptions.FromEnvironment(string)"/>).</summary>
+    public static ModuleClient CreateFromEnvironment(ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) =>
+        new(ModuleClientOptions.FromEnvironment(), loggerFactory, timeProvider);
+
+    /// <summary>
+    /// Starts connecting and returns once connected and subscribed. While the broker is down it keeps retrying with
+    /// backoff; cancelling <paramref name="cancellationToken"/> stops the wait, not the retries (close to stop).
+    /// Setup errors (workload API unreachable, bad trust bundle) are thrown, never retried silently.
+    /// </summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_supervisor is null)
+            {
+                await PrepareAsync(cancellationToken).ConfigureAwait(false);
+                _supervisor = Task.Run(() => SuperviseAsync(_closing.Token), CancellationToken.None);
+                _desiredPump = Task.Run(() => PumpDesiredPatchesAsync(_closing.Token), CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _openLock.Release();
+        }
+
+        await _firstConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops accepting: disconnects cleanly (the persistent session keeps queued messages) and stops retrying.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken)
+    {
+        if (_closing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _closing.CancelAsync().ConfigureAwait(false);
+        _desiredPatches.Writer.TryComplete();
+        _connection?.Disconnect();
+        var background = new[] { _supervisor, _desiredPump }.OfType<Task>().ToArray();
+        await Task.WhenAll(background).WaitAsync(cancellationToken).ConfigureAwait(false);
+        SetStatus(ConnectionStatus.Disabled, ConnectionStatusChangeReason.ClientClose, null);
+        Log.Closed(_logger, _options.EffectiveClientId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            try
+            {
+                await CloseAsync(bound.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The network thread is joined below with its own bound.
+            }
+        }
+
+        _disposed = true;
+        _connection?.Dispose();
+        _workload?.Dispose();
+        if (_trustBundleFile is not null)
+        {
+            File.Delete(_trustBundleFile);
+        }
+
+        _closing.Dispose();
+        _openLock.Dispose();
+    }
+
+    /// <summary>Handles messages sent to input <paramref name="inputName"/>; see the class remarks for the ack rule.</summary>
+    public Task SetInputMessageHandlerAsync(string inputName, Func<Message, CancellationToken, Task> handler, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inputName);
+        ArgumentNullException.ThrowIfNull(handler);
+        _inputHandlers[inputName] = handler;
+        return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
+    }
+
+    /// <summary>Handles messages on every input without its own handler.</summary>
+    public Task SetMessageHandlerAsync(Func<Message, CancellationToken, Task> handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _defaultInputHandler = handler;
+        return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
+    }
+
+    /// <summary>Sends to output <paramref name="outputName"/> (<c>$.on</c>); completes on the broker's PUBACK.</summary>
+    public Task SendEventAsync(string outputName, Message message, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputName);
+        return SendCoreAsync(outputName, message, cancellationToken);
+    }
+
+    /// <summary>Sends device-to-cloud telemetry (no output name); completes on the broker's PUBACK.</summary>
+    public Task SendEventAsync(Message message, CancellationToken cancellationToken) =>
+        SendCoreAsync(null, message, cancellationToken);
+
+    private Task SendCoreAsync(string? outputName, Message message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfInsideInputHandler();
+        var topic = MessageCodec.EncodeTopic(_topics.EventsPrefix, message, outputName);
+        var size = message.Body.Length + topic.Length - _topics.EventsPrefix.Length;
+        if (size > _options.MaxMessageSize)
+        {
+            return Task.FromException(new MessageTooLargeException(size, _options.MaxMessageSize));
+        }
+
+        var connection = _connection;
+        if (connection is null || Status != ConnectionStatus.Connected)
+        {
+            return Task.FromException(new TransportDisconnectedException(
+                $"Cannot send: the MQTT client {_options.EffectiveClientId} is {Status}."));
+        }
+
+        var acknowledged = connection.PublishAsync(topic, message.Body.Span, AtLeastOnce);
+        return cancellationToken.CanBeCanceled ? acknowledged.WaitAsync(cancellationToken) : acknowledged;
+    }
+
+    private void ThrowIfInsideInputHandler()
+    {
+        if (_inInputHandler.Value)
+        {
+            throw new InvalidOperationException(
+                "An input handler cannot await operations on its own client: the network thread waits for the handler.");
+        }
+    }
+
+    private async Task EnsureSubscribedAsync(string filter, int qos, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_subscriptions.TryAdd(filter, qos) || _connection is not { IsUp: true } connection)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.SubscribeAsync(filter, qos).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportDisconnectedException)
+        {
+            // Subscribed again with all the others after the reconnect.
+        }
+    }
+}

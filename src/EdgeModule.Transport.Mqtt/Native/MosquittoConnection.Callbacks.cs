@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace EdgeModule.Transport.Mqtt.Native;
+
+/// <summary>
+/// The native callbacks. Each is an [UnmanagedCallersOnly] entry point: an exception crossing into C would tear the
+/// process down, so every body catches everything and logs it.
+/// </summary>
+internal sealed unsafe partial class MosquittoConnection
+{
+    private const int SubscriptionRefused = 0x80;
+
+    private volatile bool _disconnectSeen;
+    private volatile int _disconnectCode;
+
+    private static MosquittoConnection? FromUserData(nint userData) =>
+        userData == 0 ? null : GCHandle.FromIntPtr(userData).Target as MosquittoConnection;
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnConnect(nint mosq, nint userData, int rc)
+    {
+        try
+        {
+            var self = FromUserData(userData);
+            self?.Raise(self.ConnackReceived, rc);
+        }
+        catch (Exception ex)
+        {
+            ReportCallbackFailure(userData, ex);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnDisconnect(nint mosq, nint userData, int rc)
+    {
+        // Only recorded here: the loop thread signals once mosquitto_loop has returned.
+        try
+        {
+            var self = FromUserData(userData);
+            if (self is not null)
+            {
+                self._disconnectCode = rc;
+                self._disconnectSeen = true;
+            }
+        }
+        catch (Exception ex)
+        {
+            ReportCallbackFailure(userData, ex);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnPublish(nint mosq, nint userData, int messageId)
+    {
+        try
+        {
+            FromUserData(userData)?.Complete(messageId, null);
+        }
+        catch (Exception ex)
+        {
+            ReportCallbackFailure(userData, ex);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnSubscribe(nint mosq, nint userData, int messageId, int qosCount, int* grantedQos)
+    {
+        try
+        {
+            var refused = qosCount < 1 || grantedQos[0] == SubscriptionRefused;
+            FromUserData(userData)?.Complete(
+                messageId, refused ? new MqttTransportException("The broker refused the subscription.") : null);
+        }
+        catch (Exception ex)
+        {
+            ReportCallbackFailure(userData, ex);
+        }
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnMessage(nint mosq, nint userData, MosquittoMessage* message)
+    {
+        try
+        {
+            var self = FromUserData(userData);
+            if (self is null)
+            {
+                return;
+            }
+
+            var topic = Marshal.PtrToStringUTF8(message->Topic) ?? string.Empty;
+            var payload = new ReadOnlySpan<byte>((void*)message->Payload, message->PayloadLength);
+            self.MessageReceived?.Invoke(topic, payload);
+        }
+        catch (Exception ex)
+        {
+            ReportCallbackFailure(userData, ex);
+        }
+    }
+
+    private static void ReportCallbackFailure(nint userData, Exception error)
+    {
+        try
+        {
+            var self = FromUserData(userData);
+            if (self is not null)
+            {
+                Log.CallbackFailed(self._logger, self._settings.ClientId, error);
+            }
+        }
+#pragma warning disable CA1031 // Last line of defence: nothing may propagate into native code.
+        catch
+        {
+        }
+#pragma warning restore CA1031
+    }
+
+    private void Complete(int messageId, Exception? error)
+    {
+        TaskCompletionSource? completion;
+        lock (_pendingLock)
+        {
+            _pending.Remove(messageId, out completion);
+        }
+
+        // Unknown ids are acknowledgements of messages already failed by a disconnect and resent by the library.
+        if (error is null)
+        {
+            completion?.TrySetResult();
+        }
+        else
+        {
+            completion?.TrySetException(error);
+        }
+    }
+}
