@@ -1,0 +1,56 @@
+using System.Text;
+using EdgeModule.Backup.Format;
+
+namespace EdgeModule.Backup.Tests.Format;
+
+public sealed class Crc32CTests
+{
+    [Fact]
+    public void Compute_CheckString_MatchesStandardVector() =>
+        Assert.Equal(0xE3069283u, Crc32C.Compute("123456789"u8));
+
+    [Fact]
+    public void Compute_Empty_IsZero() => Assert.Equal(0u, Crc32C.Compute([]));
+
+    [Theory]
+    [InlineData(32, 0x00, 0x8A9136AAu)] // RFC 3720 B.4: 32 bytes of zeros
+    [InlineData(32, 0xFF, 0x62A8AB43u)] // RFC 3720 B.4: 32 bytes of ones
+    public void Compute_Rfc3720Vectors_Match(int length, byte fill, uint expected)
+    {
+        var data = new byte[length];
+        Array.Fill(data, fill);
+        Assert.Equal(expected, Crc32C.Compute(data));
+    }
+
+    [Fact]
+    public void Compute_Rfc3720Ascending_Matches()
+    {
+        var data = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        Assert.Equal(0x46DD794Eu, Crc32C.Compute(data));
+    }
+
+    [Fact]
+    public void AppendTable_RandomLengths_MatchesHardwarePath()
+    {
+        var random = new Random(3);
+        for (var length = 0; length < 300; length++)
+        {
+            var data = new byte[length];
+            random.NextBytes(data);
+            var table = Crc32C.Finish(Crc32C.AppendTable(Crc32C.InitialState, data));
+            Assert.Equal(table, Crc32C.Compute(data));
+        }
+    }
+
+    [Fact]
+    public void Append_InPieces_EqualsOneShot()
+    {
+        var data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the quick brown fox ", 50)));
+        for (var split = 0; split <= data.Length; split += 7)
+        {
+            var state = Crc32C.Append(Crc32C.InitialState, data.AsSpan(0, split));
+            state = Crc32C.Append(state, data.AsSpan(split));
+            Assert.Equal(Crc32C.Compute(data), Crc32C.Finish(state));
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace EdgeModule.Backup.Tests.Support;
+
+public enum Backend
+{
+    Memory,
+    RocksDb,
+}
