@@ -1,0 +1,36 @@
+using System.Runtime.CompilerServices;
+
+namespace EdgeModule.Transport.Mqtt.Tests.Infrastructure;
+
+/// <summary>Module clients for tests: a unique module id per test, fast reconnects, bounded operations.</summary>
+internal static class ClientFactory
+{
+    public const string DeviceId = "edge-device";
+
+    public static ModuleClientOptions Options(
+        int port, string? caFile = null, int maxMessageSize = ModuleClientOptions.DefaultMaxMessageSize, [CallerMemberName] string moduleId = "") => new()
+    {
+        DeviceId = DeviceId,
+        ModuleId = moduleId,
+        Host = "127.0.0.1",
+        Port = port,
+        CaFile = caFile,
+        MaxMessageSize = maxMessageSize,
+        ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
+        ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
+        OperationTimeout = TimeSpan.FromSeconds(10),
+    };
+
+    public static async Task<ModuleClient> OpenAsync(ModuleClientOptions options, Func<ModuleClient, Task>? beforeOpen = null)
+    {
+        var client = new ModuleClient(options);
+        if (beforeOpen is not null)
+        {
+            await beforeOpen(client);
+        }
+
+        using var bound = new CancellationTokenSource(TestTimeouts.Signal);
+        await client.OpenAsync(bound.Token);
+        return client;
+    }
+}

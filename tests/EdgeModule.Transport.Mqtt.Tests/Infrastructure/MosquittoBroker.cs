@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeModule.Transport.Mqtt.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's mosquitto on free 127.0.0.1 ports: a plain listener and a TLS listener (CA made by openssl).
+/// Readiness is the broker's own "running" log line, not a sleep. <see cref="Kill"/> stops it by PID
+/// (SIGKILL); <see cref="Start"/> brings it back on the same ports. Killed in <see cref="Dispose"/>.
+/// </summary>
+public sealed class MosquittoBroker : IDisposable
+{
+    private readonly string _configFile;
+    private Process? _process;
+
+    public MosquittoBroker(TestCertificates certificates, string? extraConfig = null)
+    {
+        Port = FreePort();
+        TlsPort = FreePort();
+        _configFile = Path.Combine(certificates.Directory, $"mosquitto-{Port}.conf");
+
+        // mosquitto 2.x needs allow_anonymous with an explicit listener; `user root` stops it dropping to the
+        // mosquitto user, which could not read the 0600 test keys. $iothub/... topics need nothing special:
+        // mosquitto only reserves $SYS (and $CONTROL), and explicit "$iothub/..." filters match "$" topics.
+        var config = string.Create(CultureInfo.InvariantCulture, $"""
+            user root
+            persistence false
+            allow_anonymous true
+            max_queued_messages 200000
+            max_inflight_messages 100
+            log_dest stderr
+            log_type error
+            log_type warning
+            log_type notice
+            log_type information
+            listener {Port} 127.0.0.1
+            listener {TlsPort} 127.0.0.1
+            cafile {certificates.CaFile}
+            certfile {certificates.ServerCertFile}
+            keyfile {certificates.ServerKeyFile}
+            {extraConfig}
+            """);
+        File.WriteAllText(_configFile, config);
+        Start();
+    }
+
+    public int Port { get; }
+
+    public int TlsPort { get; }
+
+    public int? ProcessId => _process?.Id;
+
+    public void Start()
+    {
+        if (_process is { HasExited: false })
+        {
+            return;
+        }
+
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var start = new ProcessStartInfo("/usr/sbin/mosquitto", $"-c {_configFile}")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            log.Enqueue(e.Data);
+            if (e.Data.Contains(" running", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("mosquitto exited: " + string.Join('\n', log)));
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        _process = process;
+        if (!ready.Task.Wait(TestTimeouts.Signal))
+        {
+            throw new TimeoutException("mosquitto did not start: " + string.Join('\n', log));
+        }
+    }
+
+    /// <summary>SIGKILL by PID: no clean shutdown, clients see the connection drop.</summary>
+    public void Kill()
+    {
+        if (_process is { } process)
+        {
+            process.Kill();
+            process.WaitForExit(TestTimeouts.Signal);
+            process.Dispose();
+            _process = null;
+        }
+    }
+
+    public void Dispose() => Kill();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
