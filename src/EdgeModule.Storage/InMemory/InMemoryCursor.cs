@@ -9,6 +9,7 @@ internal sealed class InMemoryCursor : IPartitionCursor
     private readonly InMemoryPartition _partition;
     private readonly ReadPoint _readPoint;
     private readonly long _sequence;
+    private readonly byte[] _keyBuffer = new byte[NodeKey.InlineBytes];
     private Node? _node;
     private byte[]? _value;
     private bool _disposed;
@@ -29,7 +30,7 @@ internal sealed class InMemoryCursor : IPartitionCursor
         }
     }
 
-    public ReadOnlySpan<byte> Key => Current.Key;
+    public ReadOnlySpan<byte> Key => Current.GetKey(_keyBuffer);
 
     public ReadOnlySpan<byte> Value
     {
@@ -73,7 +74,7 @@ internal sealed class InMemoryCursor : IPartitionCursor
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var node = List.FindGreaterOrEqual(key);
-        if (node is not null && node.Key.AsSpan().SequenceEqual(key) && TrySetCurrent(node))
+        if (node is not null && node.KeyEquals(new NodeKey(key)) && TrySetCurrent(node))
         {
             return;
         }
@@ -83,7 +84,7 @@ internal sealed class InMemoryCursor : IPartitionCursor
 
     public void Next() => ForwardFrom(Current.GetNext(0));
 
-    public void Prev() => BackwardFrom(List.FindLessThan(Current.Key));
+    public void Prev() => BackwardFrom(List.FindLessThan(Current.SearchKey));
 
     public void Dispose()
     {
@@ -114,7 +115,7 @@ internal sealed class InMemoryCursor : IPartitionCursor
     {
         while (node is not null && !TrySetCurrent(node))
         {
-            node = List.FindLessThan(node.Key);
+            node = List.FindLessThan(node.SearchKey);
         }
 
         if (node is null)

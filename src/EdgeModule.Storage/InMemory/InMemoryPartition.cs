@@ -25,14 +25,16 @@ internal sealed class InMemoryPartition(InMemoryStore store, string name) : IPar
     {
         Store.ValidateKey(key);
         ThrowIfDropped();
-        return Store.LatestCommitted(List.FindGreaterOrEqual(key), key)?.Value?.ToArray();
+        var search = new NodeKey(key);
+        return Store.LatestCommitted(List.FindGreaterOrEqual(search), search)?.Value?.ToArray();
     }
 
     public bool Contains(byte[] key)
     {
         Store.ValidateKey(key);
         ThrowIfDropped();
-        return Store.LatestCommitted(List.FindGreaterOrEqual(key), key)?.Value is not null;
+        var search = new NodeKey(key);
+        return Store.LatestCommitted(List.FindGreaterOrEqual(search), search)?.Value is not null;
     }
 
     public long Count()

@@ -42,7 +42,8 @@ internal sealed class InMemoryPartitionView(InMemoryPartition partition, InMemor
 
     private byte[]? VisibleValue(byte[] key)
     {
-        var node = partition.List.FindGreaterOrEqual(key);
-        return node is not null && node.Key.AsSpan().SequenceEqual(key) ? node.VersionAt(snapshot.Sequence)?.Value : null;
+        var search = new NodeKey(key);
+        var node = partition.List.FindGreaterOrEqual(search);
+        return node is not null && node.KeyEquals(search) ? node.VersionAt(snapshot.Sequence)?.Value : null;
     }
 }

@@ -13,15 +13,15 @@ public sealed partial class InMemoryStore
     {
         ValidateKey(key);
         ValidateValue(value);
-        var keyCopy = key.AsSpan().ToArray();
+        // The node keeps its own copy of the key; the value array is shared with readers, so it is copied here.
         var valueCopy = value.AsSpan().ToArray();
         lock (_writeLock)
         {
             ThrowIfDisposed();
             partition.ThrowIfDropped();
-            EnsureCapacity(EstimatePutSize(keyCopy, valueCopy));
+            EnsureCapacity(EstimatePutSize(key, valueCopy));
             var sequence = _sequence + 1;
-            ApplyPut(partition, keyCopy, valueCopy, sequence);
+            ApplyPut(partition, key, valueCopy, sequence);
             Commit(sequence);
         }
     }
@@ -82,7 +82,8 @@ public sealed partial class InMemoryStore
     }
 
     /// <summary>What a put may add to <see cref="BytesHeld"/>: the node (at the average 4/3 links), key, version, value.</summary>
-    internal static long EstimatePutSize(byte[] key, byte[] value) => 107 + key.Length + Version.Overhead + value.Length;
+    internal static long EstimatePutSize(byte[] key, byte[] value) =>
+        83 + (key.Length > NodeKey.InlineBytes ? 24 + key.Length : 0) + Version.Overhead + 24 + value.Length;
 
     internal ReadPoint AcquireReadPoint()
     {
@@ -137,7 +138,7 @@ public sealed partial class InMemoryStore
 
     private void ApplyPut(InMemoryPartition partition, byte[] key, byte[] value, long sequence)
     {
-        var node = partition.List.FindForWrite(key);
+        var node = partition.List.FindForWrite(new NodeKey(key));
         if (node is null)
         {
             var version = new Version(sequence, value, null);
@@ -158,7 +159,7 @@ public sealed partial class InMemoryStore
 
     private void ApplyRemove(InMemoryPartition partition, byte[] key, long sequence)
     {
-        var node = partition.List.FindForWrite(key);
+        var node = partition.List.FindForWrite(new NodeKey(key));
         var head = node?.Head;
         if (node is null || head?.Value is null)
         {

@@ -129,9 +129,9 @@ public sealed partial class InMemoryStore : IKeyValueStore
     /// committed one. If the writer cut that link meanwhile, it did so after committing the head, so a second look at
     /// the sequence finds the head committed.
     /// </summary>
-    internal Version? LatestCommitted(Node? node, ReadOnlySpan<byte> key)
+    internal Version? LatestCommitted(Node? node, in NodeKey key)
     {
-        if (node is null || !node.Key.AsSpan().SequenceEqual(key))
+        if (node is null || !node.KeyEquals(key))
         {
             return null;
         }

@@ -1,26 +1,40 @@
+using System.Buffers.Binary;
+
 namespace EdgeModule.Storage.InMemory;
 
 /// <summary>
-/// A skip-list node: one key and its version chain, newest first. Readers traverse <see cref="Next"/> without locks;
-/// the single writer publishes a node only after its own links are set, and never clears the links of a node it
-/// unlinks, so a reader standing on an unlinked node can still walk on.
+/// A skip-list node: one key and its version chain, newest first. Readers traverse the links without locks; the single
+/// writer publishes a node only after its own links are set, and never clears the links of a node it unlinks, so a
+/// reader standing on an unlinked node can still walk on.
 /// </summary>
+/// <remarks>
+/// Layout for cache misses and allocations: keys up to 16 bytes live in the node (see <see cref="NodeKey"/>), the
+/// level-0 link is a field, and only the quarter of nodes taller than one level allocate an array for the rest.
+/// </remarks>
 internal sealed class Node
 {
+    private readonly ulong _high;
+    private readonly ulong _low;
+    private readonly int _length;
+    private readonly byte[]? _longKey;
+    private readonly Node?[]? _upper;
+    private Node? _next0;
     private Version? _head;
 
-    public Node(byte[] key, int level, Version? head)
+    public Node(ReadOnlySpan<byte> key, int level, Version? head)
     {
-        Key = key;
-        Next = new Node?[level];
+        var k = new NodeKey(key);
+        _high = k.High;
+        _low = k.Low;
+        _length = key.Length;
+        _longKey = key.Length > NodeKey.InlineBytes ? key.ToArray() : null;
+        _upper = level > 1 ? new Node?[level - 1] : null;
         _head = head;
     }
 
-    public byte[] Key { get; }
+    public int Level => (_upper?.Length ?? 0) + 1;
 
-    public Node?[] Next { get; }
-
-    public int Level => Next.Length;
+    public int KeyLength => _length;
 
     public Version? Head => Volatile.Read(ref _head);
 
@@ -30,14 +44,43 @@ internal sealed class Node
     /// <summary>Writer only: the node was taken out of the list; a later write of its key makes a new node.</summary>
     public bool Unlinked { get; set; }
 
-    /// <summary>Bytes this node costs beyond its versions: the key, the links and object headers.</summary>
-    public long Size => 96 + (8L * Next.Length) + Key.Length;
+    /// <summary>Bytes this node costs beyond its versions: the object, the key beyond 16 bytes, the upper links.</summary>
+    public long Size => 72 + (_longKey is null ? 0 : 24 + _length) + (_upper is null ? 0 : 24 + (8L * _upper.Length));
+
+    public NodeKey SearchKey => new(_high, _low, _length, _longKey);
+
+    public int CompareTo(in NodeKey key) => NodeKey.Compare(_high, _low, _length, _longKey, key);
+
+    public bool KeyEquals(in NodeKey key) => CompareTo(key) == 0;
+
+    /// <summary>The key's bytes: a view of the node's long key, or written into <paramref name="buffer"/> (16 bytes).</summary>
+    public ReadOnlySpan<byte> GetKey(Span<byte> buffer)
+    {
+        if (_longKey is not null)
+        {
+            return _longKey;
+        }
+
+        BinaryPrimitives.WriteUInt64BigEndian(buffer, _high);
+        BinaryPrimitives.WriteUInt64BigEndian(buffer[8..], _low);
+        return buffer[.._length];
+    }
 
     public void SetHead(Version version) => Volatile.Write(ref _head, version);
 
-    public Node? GetNext(int level) => Volatile.Read(ref Next[level]);
+    public Node? GetNext(int level) => level == 0 ? Volatile.Read(ref _next0) : Volatile.Read(ref _upper![level - 1]);
 
-    public void SetNext(int level, Node? node) => Volatile.Write(ref Next[level], node);
+    public void SetNext(int level, Node? node)
+    {
+        if (level == 0)
+        {
+            Volatile.Write(ref _next0, node);
+        }
+        else
+        {
+            Volatile.Write(ref _upper![level - 1], node);
+        }
+    }
 
     /// <summary>The newest version at or before <paramref name="sequence"/> (a registered read point), or null.</summary>
     public Version? VersionAt(long sequence)

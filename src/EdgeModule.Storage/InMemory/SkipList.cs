@@ -28,13 +28,15 @@ internal sealed class SkipList
     public Node? First => _head.GetNext(0);
 
     /// <summary>The first node whose key is &gt;= <paramref name="key"/>, visible or not.</summary>
-    public Node? FindGreaterOrEqual(ReadOnlySpan<byte> key)
+    public Node? FindGreaterOrEqual(ReadOnlySpan<byte> key) => FindGreaterOrEqual(new NodeKey(key));
+
+    public Node? FindGreaterOrEqual(in NodeKey key)
     {
         var x = _head;
         for (var i = Volatile.Read(ref _level) - 1; i >= 0; i--)
         {
             var next = x.GetNext(i);
-            while (next is not null && next.Key.AsSpan().SequenceCompareTo(key) < 0)
+            while (next is not null && next.CompareTo(key) < 0)
             {
                 x = next;
                 next = x.GetNext(i);
@@ -50,13 +52,15 @@ internal sealed class SkipList
     }
 
     /// <summary>The last node whose key is &lt; <paramref name="key"/>, or null when there is none.</summary>
-    public Node? FindLessThan(ReadOnlySpan<byte> key)
+    public Node? FindLessThan(ReadOnlySpan<byte> key) => FindLessThan(new NodeKey(key));
+
+    public Node? FindLessThan(in NodeKey key)
     {
         var x = _head;
         for (var i = Volatile.Read(ref _level) - 1; i >= 0; i--)
         {
             var next = x.GetNext(i);
-            while (next is not null && next.Key.AsSpan().SequenceCompareTo(key) < 0)
+            while (next is not null && next.CompareTo(key) < 0)
             {
                 x = next;
                 next = x.GetNext(i);
@@ -84,10 +88,10 @@ internal sealed class SkipList
     }
 
     /// <summary>Writer only. The node holding <paramref name="key"/>, or null; leaves the predecessors for <see cref="Insert"/>.</summary>
-    public Node? FindForWrite(ReadOnlySpan<byte> key)
+    public Node? FindForWrite(in NodeKey key)
     {
         var last = _tail[0];
-        if (!ReferenceEquals(last, _head) && last.Key.AsSpan().SequenceCompareTo(key) < 0)
+        if (!ReferenceEquals(last, _head) && last.CompareTo(key) < 0)
         {
             // Appending past the largest key: the rightmost node of each level is the predecessor.
             _tail.AsSpan().CopyTo(_prev);
@@ -97,28 +101,28 @@ internal sealed class SkipList
         var x = _head;
         for (var i = MaxLevel - 1; i >= 0; i--)
         {
-            var next = x.Next[i];
-            while (next is not null && next.Key.AsSpan().SequenceCompareTo(key) < 0)
+            var next = x.GetNext(i);
+            while (next is not null && next.CompareTo(key) < 0)
             {
                 x = next;
-                next = x.Next[i];
+                next = x.GetNext(i);
             }
 
             _prev[i] = x;
         }
 
-        var candidate = x.Next[0];
-        return candidate is not null && candidate.Key.AsSpan().SequenceEqual(key) ? candidate : null;
+        var candidate = x.GetNext(0);
+        return candidate is not null && candidate.KeyEquals(key) ? candidate : null;
     }
 
     /// <summary>Writer only, right after <see cref="FindForWrite"/> returned null for the same key.</summary>
-    public Node Insert(byte[] key, Version head)
+    public Node Insert(ReadOnlySpan<byte> key, Version head)
     {
         var level = RandomLevel();
         var node = new Node(key, level, head);
         for (var i = 0; i < level; i++)
         {
-            node.Next[i] = _prev[i].Next[i];
+            node.SetNext(i, _prev[i].GetNext(i));
         }
 
         if (level > _level)
@@ -141,16 +145,16 @@ internal sealed class SkipList
     /// <summary>Writer only. Removes the node from every level; readers standing on it can still walk on.</summary>
     public void Unlink(Node node)
     {
-        if (!ReferenceEquals(FindForWrite(node.Key), node))
+        if (!ReferenceEquals(FindForWrite(node.SearchKey), node))
         {
             return;
         }
 
         for (var i = node.Level - 1; i >= 0; i--)
         {
-            if (ReferenceEquals(_prev[i].Next[i], node))
+            if (ReferenceEquals(_prev[i].GetNext(i), node))
             {
-                _prev[i].SetNext(i, node.Next[i]);
+                _prev[i].SetNext(i, node.GetNext(i));
             }
 
             if (ReferenceEquals(_tail[i], node))

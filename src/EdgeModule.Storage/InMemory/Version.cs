@@ -7,7 +7,7 @@ namespace EdgeModule.Storage.InMemory;
 /// </summary>
 internal sealed class Version(long sequence, byte[]? value, Version? older)
 {
-    public const int Overhead = 64;
+    public const int Overhead = 40;
 
     private Version? _older = older;
 
@@ -17,7 +17,7 @@ internal sealed class Version(long sequence, byte[]? value, Version? older)
 
     public Version? Older => Volatile.Read(ref _older);
 
-    public long Size => Overhead + (Value?.Length ?? 0);
+    public long Size => Overhead + (Value is null ? 0 : 24 + Value.Length);
 
     public void CutOlder() => Volatile.Write(ref _older, null);
 }
