@@ -1,0 +1,66 @@
+using EdgeModule.Transport.Mqtt.Native;
+using EdgeModule.Transport.Mqtt.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeModule.Transport.Mqtt.Tests;
+
+public sealed class ModuleClientTlsTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
+{
+    private readonly MosquittoBroker _broker = fixture.Broker;
+    private readonly TestCertificates _certificates = fixture.Certificates;
+
+    [Fact]
+    public async Task OpenAsync_TlsWithTrustedCa_ConnectsAndDelivers()
+    {
+        var options = ClientFactory.Options(_broker.TlsPort, _certificates.CaFile);
+        using var observer = await RawMqttClient.ConnectAsync(_broker.TlsPort, _certificates.CaFile);
+        await observer.SubscribeAsync($"devices/{options.DeviceId}/modules/{options.ModuleId}/messages/events/#");
+        await using var client = await ClientFactory.OpenAsync(options);
+
+        await client.SendEventAsync("out", new Message(new byte[] { 1, 2, 3 }), TestContext.Current.CancellationToken)
+            .WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await observer.NextAsync()).Payload);
+    }
+
+    [Fact]
+    public void Connect_TlsWithWrongCa_ThrowsTlsError()
+    {
+        var settings = new MosquittoSettings("127.0.0.1", _broker.TlsPort, "wrong-ca", true, 30, _certificates.WrongCaFile, null, null, null, 10);
+        using var connection = new MosquittoConnection(settings, NullLogger.Instance);
+
+        var error = Assert.Throws<MqttTransportException>(connection.Connect);
+
+        Assert.Equal(8, error.NativeErrorCode); // MOSQ_ERR_TLS
+    }
+
+    [Fact]
+    public async Task OpenAsync_TlsWithWrongCa_NeverConnectsAndReportsRetrying()
+    {
+        var retrying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = new ModuleClient(ClientFactory.Options(_broker.TlsPort, _certificates.WrongCaFile));
+        client.ConnectionStatusChanged += (_, e) =>
+        {
+            if (e.Status == ConnectionStatus.DisconnectedRetrying)
+            {
+                retrying.TrySetResult();
+            }
+        };
+
+        using var bound = new CancellationTokenSource(TestTimeouts.Absence);
+        var open = client.OpenAsync(bound.Token);
+        await retrying.Task.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open);
+        Assert.NotEqual(ConnectionStatus.Connected, client.Status);
+    }
+
+    [Fact]
+    public async Task OpenAsync_PlainClientOnTlsPort_NeverConnects()
+    {
+        using var bound = new CancellationTokenSource(TestTimeouts.Absence);
+        await using var client = new ModuleClient(ClientFactory.Options(_broker.TlsPort));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.OpenAsync(bound.Token));
+    }
+}
