@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace EdgeModule.Backup.Tests.Support;
+
+/// <summary>
+/// A size-limited tmpfs mounted on a fresh folder, for disk-full and read-only tests; unmounted on dispose. Needs
+/// root (or CAP_SYS_ADMIN): where mounting is forbidden, <see cref="TryCreate"/> returns null and the reason.
+/// </summary>
+public sealed class TmpfsMount : IDisposable
+{
+    private readonly TempFolder _parent = new("backup-tmpfs");
+
+    private TmpfsMount(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static TmpfsMount? TryCreate(string size, out string reason)
+    {
+        var mount = new TmpfsMount(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"backup-tmpfs-{Guid.NewGuid():N}"));
+        Directory.CreateDirectory(mount.Path);
+        if (!OperatingSystem.IsLinux())
+        {
+            reason = "tmpfs mounts need Linux";
+        }
+        else if (Run("mount", $"-t tmpfs -o size={size},mode=0700 tmpfs {mount.Path}", out var error) == 0)
+        {
+            reason = string.Empty;
+            return mount;
+        }
+        else
+        {
+            reason = $"mounting a tmpfs is not allowed here (needs root or CAP_SYS_ADMIN): {error.Trim()}";
+        }
+
+        mount.Dispose();
+        return null;
+    }
+
+    public void RemountReadOnly()
+    {
+        if (Run("mount", $"-o remount,ro {Path}", out var error) != 0)
+        {
+            throw new InvalidOperationException($"remount read-only failed: {error}");
+        }
+    }
+
+    public void Dispose()
+    {
+        _ = Run("umount", Path, out _);
+        try
+        {
+            Directory.Delete(Path);
+        }
+        catch (IOException)
+        {
+        }
+
+        _parent.Dispose();
+    }
+
+    private static int Run(string file, string arguments, out string error)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardError = true })!;
+            error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            error = ex.Message;
+            return -1;
+        }
+    }
+}
