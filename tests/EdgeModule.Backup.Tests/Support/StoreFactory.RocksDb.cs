@@ -1,10 +1,10 @@
 using EdgeModule.Storage;
+using EdgeModule.Storage.RocksDb;
 
 namespace EdgeModule.Backup.Tests.Support;
 
 public static partial class StoreFactory
 {
-    /// <summary>Replaced by the real RocksDB store once EdgeModule.Storage.RocksDb lands.</summary>
     private static IKeyValueStore CreateRocksDb(string path) =>
-        throw new NotSupportedException($"The RocksDB backend is not in the repository yet (store path {path}).");
+        new RocksDbStore(new RocksDbStoreOptions { Path = path, MaxValueBytes = 64 << 20 });
 }
