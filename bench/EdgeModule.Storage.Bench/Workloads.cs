@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using EdgeModule.Storage;
 
 namespace EdgeModule.Storage.Bench;
 

@@ -1,0 +1,93 @@
+using EdgeModule.Storage;
+using EdgeModule.Storage.InMemory;
+using EdgeModule.Storage.RocksDb;
+
+namespace EdgeModule;
+
+/// <summary>The storage part of the module's configuration, read from environment variables (names as in IoT Edge).</summary>
+public sealed class StorageSettings
+{
+    public bool UsePersistentStorage { get; init; } = true;
+
+    public required string StorageFolder { get; init; }
+
+    /// <summary>True when StorageFolder was not set: the store then lives in the container's writable layer.</summary>
+    public bool StorageFolderIsDefault { get; init; }
+
+    /// <summary>In-memory store only: the most bytes it may hold (0 = no limit).</summary>
+    public long MaxStoreSizeBytes { get; init; }
+
+    public long RocksDbMaxTotalWalSize { get; init; } = RocksDbStoreOptions.DefaultMaxTotalWalSizeBytes;
+
+    public long RocksDbWriteBufferSize { get; init; } = RocksDbStoreOptions.DefaultWriteBufferSizeBytes;
+
+    public int RocksDbMaxOpenFiles { get; init; } = RocksDbStoreOptions.DefaultMaxOpenFiles;
+
+    public RocksDbCompression RocksDbCompression { get; init; } = RocksDbCompression.Lz4;
+
+    public bool RocksDbEnableInfoLog { get; init; }
+
+    /// <summary>The RocksDB files live here, under StorageFolder.</summary>
+    public string RocksDbPath => Path.Combine(StorageFolder, "rocksdb");
+
+    public static string DefaultStorageFolder => Path.Combine(Path.GetTempPath(), "edgemodule", "storage");
+
+    public static StorageSettings FromEnvironment(EnvironmentReader env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var folder = env.String("StorageFolder");
+        var settings = new StorageSettings
+        {
+            UsePersistentStorage = env.Boolean("UsePersistentStorage", true),
+            StorageFolder = folder ?? DefaultStorageFolder,
+            StorageFolderIsDefault = folder is null,
+            MaxStoreSizeBytes = env.Int64("MaxStoreSizeBytes", 0, 0, long.MaxValue),
+            RocksDbMaxTotalWalSize = env.Int64("RocksDB_MaxTotalWalSize", RocksDbStoreOptions.DefaultMaxTotalWalSizeBytes, RocksDbStoreOptions.MinMaxTotalWalSizeBytes, long.MaxValue),
+            RocksDbWriteBufferSize = env.Int64("RocksDB_WriteBufferSize", RocksDbStoreOptions.DefaultWriteBufferSizeBytes, RocksDbStoreOptions.MinWriteBufferSizeBytes, RocksDbStoreOptions.MaxWriteBufferSizeBytes),
+            RocksDbMaxOpenFiles = (int)env.Int64("RocksDB_MaxOpenFiles", RocksDbStoreOptions.DefaultMaxOpenFiles, -1, int.MaxValue),
+            RocksDbCompression = env.Enum("RocksDB_Compression", RocksDbCompression.Lz4),
+            RocksDbEnableInfoLog = env.Boolean("RocksDB_EnableInfoLog", false),
+        };
+
+        if (settings.RocksDbMaxOpenFiles is >= 0 and < RocksDbStoreOptions.MinMaxOpenFiles)
+        {
+            throw SettingsException.Invalid("RocksDB_MaxOpenFiles", settings.RocksDbMaxOpenFiles.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"use -1 (no limit) or a number from {RocksDbStoreOptions.MinMaxOpenFiles}");
+        }
+
+        if (settings.UsePersistentStorage)
+        {
+            EnsureWritableFolder("StorageFolder", settings.StorageFolder);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Creates the folder if needed and proves it writable, or names the variable, the path and the reason.</summary>
+    public static void EnsureWritableFolder(string variable, string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+            var probe = Path.Combine(path, $".write-probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, [1]);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new SettingsException($"Invalid setting {variable}='{path}': the folder cannot be created or written ({e.Message}).", e);
+        }
+    }
+
+    public IKeyValueStore OpenStore() => UsePersistentStorage
+        ? new RocksDbStore(new RocksDbStoreOptions
+        {
+            Path = RocksDbPath,
+            MaxTotalWalSizeBytes = RocksDbMaxTotalWalSize,
+            WriteBufferSizeBytes = RocksDbWriteBufferSize,
+            MaxOpenFiles = RocksDbMaxOpenFiles,
+            Compression = RocksDbCompression,
+            EnableInfoLog = RocksDbEnableInfoLog,
+        })
+        : new InMemoryStore(new InMemoryStoreOptions { MemoryLimitBytes = MaxStoreSizeBytes });
+}

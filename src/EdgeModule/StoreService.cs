@@ -1,0 +1,52 @@
+using EdgeModule.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeModule;
+
+/// <summary>
+/// Opens the store first at start and closes it last at stop (hosted services stop in reverse order). The backup,
+/// pump and transport services of later stages register after it.
+/// </summary>
+public sealed partial class StoreService(StorageSettings settings, ILogger<StoreService> logger) : IHostedService, IDisposable
+{
+    private IKeyValueStore? _store;
+
+    public IKeyValueStore Store => _store ?? throw new InvalidOperationException("The store is not open yet.");
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (settings.UsePersistentStorage && settings.StorageFolderIsDefault)
+        {
+            LogDefaultFolder(logger, settings.StorageFolder);
+        }
+
+        _store = settings.OpenStore();
+        var partitions = _store.ListPartitions();
+        LogReady(logger, _store.BackendName, settings.UsePersistentStorage ? settings.RocksDbPath : "(memory)", partitions.Count);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        LogClosed(logger);
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _store?.Dispose();
+        _store = null;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning,
+        Message = "StorageFolder is not set: the store lives in {Folder}, inside the container's writable layer, and is lost when the container is recreated. Set StorageFolder to a mounted folder.")]
+    private static partial void LogDefaultFolder(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Store ready: backend {Backend} at {Location}, {Partitions} partitions.")]
+    private static partial void LogReady(ILogger logger, string backend, string location, int partitions);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Store closed.")]
+    private static partial void LogClosed(ILogger logger);
+}
