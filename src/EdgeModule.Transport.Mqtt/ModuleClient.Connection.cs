@@ -44,7 +44,16 @@ public sealed partial class ModuleClient
         if (_options.Mode == TransportMode.IotEdge)
         {
             _workload = new WorkloadApiClient(_options.WorkloadUri!, _options.ModuleId, _options.ModuleGenerationId!, _options.WorkloadApiVersion!);
-            var pem = await _workload.GetTrustBundleAsync(cancellationToken).ConfigureAwait(false);
+            string pem;
+            try
+            {
+                pem = await _workload.GetTrustBundleAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new MqttTransportException($"The IoT Edge workload API at {_options.WorkloadUri} is unreachable: {ex.Message}", ex);
+            }
+
             caFile ??= _trustBundleFile = WriteTrustBundle(pem);
         }
 

@@ -19,7 +19,7 @@ internal sealed class SasTokenSource(string resource, ISasTokenSigner signer, Ti
         return SasToken.Create(Resource, expiresOn, signature);
     }
 
-    /// <summary>Renew when 80 % of the lifetime has passed (at most 5 minutes before expiry is left to spare).</summary>
+    /// <summary>Renew a fifth of the lifetime before expiry, but never more than 5 minutes before it.</summary>
     public DateTimeOffset RenewAt(SasToken token)
     {
         var margin = TimeSpan.FromTicks(Math.Min(TimeToLive.Ticks / 5, TimeSpan.FromMinutes(5).Ticks));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace EdgeModule.Transport.Mqtt.Auth;
@@ -59,8 +60,10 @@ internal sealed class WorkloadApiClient : ISasTokenSigner, IDisposable
             CultureInfo.InvariantCulture,
             $"modules/{Uri.EscapeDataString(_moduleId)}/genid/{Uri.EscapeDataString(_generationId)}/sign?api-version={Uri.EscapeDataString(_apiVersion)}");
         var request = new SignRequest("primary", "HMACSHA256", Convert.ToBase64String(Encoding.UTF8.GetBytes(data)));
-        using var response = await _http.PostAsJsonAsync(path, request, WorkloadJsonContext.Default.SignRequest, cancellationToken)
-            .ConfigureAwait(false);
+        // A byte body sends Content-Length instead of chunked encoding, which every workload API implementation accepts.
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, WorkloadJsonContext.Default.SignRequest));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await _http.PostAsync(path, content, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "sign", cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadFromJsonAsync(WorkloadJsonContext.Default.SignResponse, cancellationToken).ConfigureAwait(false);
         return body?.Digest is { Length: > 0 } digest
