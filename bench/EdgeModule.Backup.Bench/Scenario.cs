@@ -1,0 +1,186 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using EdgeModule.Storage;
+using EdgeModule.Storage.InMemory;
+using EdgeModule.Storage.RocksDb;
+
+namespace EdgeModule.Backup.Bench;
+
+/// <summary>One size and backend: fill, raw disk baseline, backup, online backup with a writer, restore into both backends.</summary>
+internal static class Scenario
+{
+    private const int ValueBytes = 1000;
+    private const int KeyBytes = 16;
+    private const int Partitions = 4;
+    private const double Mb = 1 << 20;
+
+    public static Row Run(string work, string backend, long storeBytes, bool dropCaches)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(work, $"{backend}-{storeBytes >> 20}")).FullName;
+        using var store = Open(backend, Path.Combine(dir, "source"));
+        Fill(store, storeBytes / (KeyBytes + ValueBytes));
+        var backups = Directory.CreateDirectory(Path.Combine(dir, "backups")).FullName;
+        var manager = new BackupManager(new BackupOptions { Folder = backups });
+
+        // Backup of a quiet store, alternating with the raw disk baseline (same byte count, same folder, same run) so
+        // both see the same disk; the median of three of each is reported.
+        var backupRuns = new List<double>();
+        var rawWrites = new List<double>();
+        var rawReads = new List<double>();
+        long fileBytes = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var backup = manager.Backup(store);
+            fileBytes = backup.FileBytes;
+            backupRuns.Add(fileBytes / Mb / backup.Elapsed.TotalSeconds);
+            var (w, r) = RawDisk(backups, fileBytes, dropCaches);
+            rawWrites.Add(w);
+            rawReads.Add(r);
+        }
+
+        // Restore into memory and into RocksDB (verify pass + apply pass), from a cold cache when dropping caches.
+        MaybeDropCaches(dropCaches);
+        var restoreMemory = TimeRestore(manager, () => new InMemoryStore(), fileBytes);
+        MaybeDropCaches(dropCaches);
+        var restoreRocks = TimeRestore(manager, () => Open("rocksdb", Path.Combine(dir, $"restored-{Guid.NewGuid():N}")), fileBytes);
+
+        // Online backup: a writer keeps putting while the backup runs; record its stalls.
+        var online = OnlineBackup(store, manager);
+        var baseline = WriterAlone(store, online.Elapsed);
+        store.Dispose();
+        Directory.Delete(dir, recursive: true);
+        return new Row(
+            backend, storeBytes, fileBytes, Median(rawWrites), Median(backupRuns), Median(rawReads), restoreMemory, restoreRocks,
+            online.Mbps, online.Stall, baseline);
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    /// <summary>The same writer for the same time without a backup: the stalls it sees anyway (GC, compaction).</summary>
+    private static WriterStall WriterAlone(IKeyValueStore store, TimeSpan duration)
+    {
+        using var stop = new CancellationTokenSource(duration);
+        return RunWriter(store, stop.Token);
+    }
+
+    private static IKeyValueStore Open(string backend, string path) => backend switch
+    {
+        "memory" => new InMemoryStore(),
+        "rocksdb" => new RocksDbStore(new RocksDbStoreOptions { Path = path }),
+        _ => throw new ArgumentException($"unknown backend {backend}"),
+    };
+
+    private static void Fill(IKeyValueStore store, long records)
+    {
+        var random = new Random(1);
+        var partitions = Enumerable.Range(0, Partitions).Select(i => store.GetOrCreatePartition($"queue-{i}")).ToArray();
+        using var batch = store.CreateWriteBatch();
+        for (long i = 0; i < records; i++)
+        {
+            var key = new byte[KeyBytes];
+            BinaryPrimitives.WriteInt64BigEndian(key, i);
+            var value = new byte[ValueBytes];
+            random.NextBytes(value);
+            batch.Put(partitions[i % Partitions], key, value);
+            if (batch.Count == 1000)
+            {
+                store.Write(batch);
+                batch.Clear();
+            }
+        }
+
+        store.Write(batch);
+    }
+
+    private static (double Write, double Read) RawDisk(string folder, long bytes, bool dropCaches)
+    {
+        var path = Path.Combine(folder, "raw.bin");
+        var buffer = new byte[4 << 20];
+        Random.Shared.NextBytes(buffer);
+        var sw = Stopwatch.StartNew();
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            for (long done = 0; done < bytes; done += buffer.Length)
+            {
+                file.Write(buffer, 0, (int)Math.Min(buffer.Length, bytes - done));
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+
+        var write = bytes / Mb / sw.Elapsed.TotalSeconds;
+        MaybeDropCaches(dropCaches);
+        sw.Restart();
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        {
+            while (file.Read(buffer, 0, buffer.Length) > 0)
+            {
+            }
+        }
+
+        var read = bytes / Mb / sw.Elapsed.TotalSeconds;
+        File.Delete(path);
+        return (write, read);
+    }
+
+    private static double TimeRestore(BackupManager manager, Func<IKeyValueStore> open, long fileBytes)
+    {
+        using var target = open();
+        GC.Collect();
+        var result = manager.Restore(target);
+        if (result.Outcome != RestoreOutcome.Restored)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Problems));
+        }
+
+        return fileBytes / Mb / result.Elapsed.TotalSeconds;
+    }
+
+    private static (double Mbps, TimeSpan Elapsed, WriterStall Stall) OnlineBackup(IKeyValueStore store, BackupManager manager)
+    {
+        using var stop = new CancellationTokenSource();
+        using var started = new ManualResetEventSlim();
+        var writer = Task.Factory.StartNew(
+            () =>
+            {
+                started.Set();
+                return RunWriter(store, stop.Token);
+            },
+            TaskCreationOptions.LongRunning);
+        started.Wait();
+        var result = manager.Backup(store);
+        stop.Cancel();
+        return (result.FileBytes / Mb / result.Elapsed.TotalSeconds, result.Elapsed, writer.Result);
+    }
+
+    /// <summary>Single puts of 1 KB into a "live" partition until stopped; a put slower than 1 ms counts as a stall.</summary>
+    private static WriterStall RunWriter(IKeyValueStore store, CancellationToken stop)
+    {
+        var live = store.GetOrCreatePartition("live");
+        var value = new byte[ValueBytes];
+        var key = new byte[KeyBytes];
+        double max = 0, total = 0;
+        long ops = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(key, ops % 100_000);
+            var t0 = Stopwatch.GetTimestamp();
+            live.Put(key, value);
+            var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            max = Math.Max(max, ms);
+            total += ms > 1 ? ms : 0;
+            ops++;
+        }
+
+        return new WriterStall(max, total, ops);
+    }
+
+    private static void MaybeDropCaches(bool drop)
+    {
+        if (drop && OperatingSystem.IsLinux())
+        {
+            using var p = Process.Start("sh", "-c \"sync; echo 3 > /proc/sys/vm/drop_caches\"");
+            p.WaitForExit();
+        }
+    }
+}
