@@ -191,6 +191,12 @@ public sealed partial class InMemoryStore
         }
 
         _touched.Clear();
+
+        // Each write also works off a little of the queue, so it drains even when no read point is released.
+        for (var i = 0; i < 2 && _pending.Count > 0; i++)
+        {
+            PruneOnePending();
+        }
     }
 
     /// <summary>
@@ -235,30 +241,39 @@ public sealed partial class InMemoryStore
     }
 
     /// <summary>
-    /// Prunes the queued nodes in short turns of the lock, so a large backlog left by a long backup does not stall
-    /// writers in one piece.
+    /// Prunes queued nodes in short turns of the lock, so a large backlog left by a long backup does not stall writers
+    /// in one piece. With no reader left, everything queued can go, so the whole queue is worked off; while other
+    /// readers remain, most entries may still be needed, so one release looks at a bounded number (the writes'
+    /// own share in <see cref="Commit"/> and later releases continue).
     /// </summary>
     private void PrunePending()
     {
         const int Turn = 256;
+        const int WhileReadersRemain = 4 * Turn;
         int remaining;
         lock (_writeLock)
         {
-            remaining = _pending.Count;
+            remaining = _oldestReadPoint == long.MaxValue ? _pending.Count : Math.Min(_pending.Count, WhileReadersRemain);
         }
 
         while (remaining > 0)
         {
             lock (_writeLock)
             {
-                for (var i = 0; i < Turn && remaining > 0 && _pending.Count > 0; i++, remaining--)
+                remaining = Math.Min(remaining, _pending.Count);
+                for (var i = 0; i < Turn && remaining > 0; i++, remaining--)
                 {
-                    var (partition, node) = _pending.Dequeue();
-                    node.Pending = false;
-                    Prune(partition, node);
+                    PruneOnePending();
                 }
             }
         }
+    }
+
+    private void PruneOnePending()
+    {
+        var (partition, node) = _pending.Dequeue();
+        node.Pending = false;
+        Prune(partition, node);
     }
 
     private void AddBytes(InMemoryPartition partition, long delta)
