@@ -211,19 +211,19 @@ public sealed partial class InMemoryStore
             return;
         }
 
+        // Null when the key did not exist yet at the oldest read point: then nothing is old enough to cut.
         var oldestNeeded = node.VersionAt(Math.Min(_oldestReadPoint, _sequence));
-        if (oldestNeeded is null)
-        {
-            return;
-        }
-
         long freed = 0;
-        for (var v = oldestNeeded.Older; v is not null; v = v.Older)
+        if (oldestNeeded is not null)
         {
-            freed += v.Size;
+            for (var v = oldestNeeded.Older; v is not null; v = v.Older)
+            {
+                freed += v.Size;
+            }
+
+            oldestNeeded.CutOlder();
         }
 
-        oldestNeeded.CutOlder();
         var head = node.Head!;
         if (head.Value is null && ReferenceEquals(oldestNeeded, head))
         {
@@ -231,7 +231,7 @@ public sealed partial class InMemoryStore
             node.Unlinked = true;
             freed += node.Size + head.Size;
         }
-        else if (!node.Pending && head.Older is not null)
+        else if (!node.Pending && (head.Older is not null || head.Value is null))
         {
             node.Pending = true;
             _pending.Enqueue((partition, node));
