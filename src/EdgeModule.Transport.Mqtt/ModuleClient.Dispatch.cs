@@ -65,7 +65,10 @@ public sealed partial class ModuleClient
         _inInputHandler.Value = true;
         try
         {
-            // Blocking here is the point: libmosquitto sends the PUBACK only after this callback returns.
+            // Blocking here is the point: the PUBACK leaves only after this callback returns. libmosquitto 2.0.x
+            // queues the PUBACK *before* calling on_message (eclipse-mosquitto issue #2884); it is the threaded mode
+            // (mosquitto_threaded_set, see MosquittoConnection) that defers writing the queue to our loop thread,
+            // which runs on after this returns. In the unthreaded mode the PUBACK would be on the wire first.
             if (!handler(message, _closing.Token).Wait(_options.InputHandlerTimeout))
             {
                 Log.InputHandlerTimedOut(_logger, inputName, _options.InputHandlerTimeout);
