@@ -32,52 +32,10 @@ internal abstract class RocksDbPartitionReader : IPartitionReader
 
     internal ColumnFamilyHandle ColumnFamily { get; }
 
-    public unsafe byte[]? Get(byte[] key)
-    {
-        StorageArguments.ValidateKey(key, Limits);
-        ThrowIfUnusable();
-        nint error = 0;
-        nint slice;
-        try
-        {
-            // The slice pins memory of the column family's current version: keep the database and column family
-            // alive until it is destroyed, even if the store is disposed meanwhile.
-            using var lease = new HandleLease(Db, ColumnFamily);
-            fixed (byte* k = &MemoryMarshal.GetArrayDataReference(key))
-            {
-                slice = NativeMethods.rocksdb_get_pinned_cf(Db, ReadOptions, ColumnFamily, k, (nuint)key.Length, &error);
-            }
+    public byte[]? Get(byte[] key) => Read(key, copy: true, out var value) ? value : null;
 
-            if (slice != 0)
-            {
-                try
-                {
-                    nuint length = 0;
-                    var value = NativeMethods.rocksdb_pinnableslice_value(slice, &length);
-                    return new ReadOnlySpan<byte>(value, checked((int)length)).ToArray();
-                }
-                finally
-                {
-                    NativeMethods.rocksdb_pinnableslice_destroy(slice);
-                }
-            }
-        }
-        catch (ObjectDisposedException)
-        {
-            // A handle was disposed by a racing drop or dispose: report that, not the SafeHandle's message.
-            ThrowIfUnusable();
-            throw;
-        }
-
-        if (error != 0)
-        {
-            ThrowNative(error, "get");
-        }
-
-        return null;
-    }
-
-    public bool Contains(byte[] key) => Get(key) is not null;
+    /// <summary>Like <see cref="Get"/> without copying the value out (which may be megabytes).</summary>
+    public bool Contains(byte[] key) => Read(key, copy: false, out _);
 
     public long Count()
     {
@@ -99,6 +57,57 @@ internal abstract class RocksDbPartitionReader : IPartitionReader
     {
         ThrowIfUnusable();
         return new RocksDbCursor(CreateIterator());
+    }
+
+    private unsafe bool Read(byte[] key, bool copy, out byte[]? value)
+    {
+        StorageArguments.ValidateKey(key, Limits);
+        ThrowIfUnusable();
+        value = null;
+        nint error = 0;
+        nint slice;
+        try
+        {
+            // The slice pins memory of the column family's current version: keep the database and column family
+            // alive until it is destroyed, even if the store is disposed meanwhile.
+            using var lease = new HandleLease(Db, ColumnFamily);
+            fixed (byte* k = &MemoryMarshal.GetArrayDataReference(key))
+            {
+                slice = NativeMethods.rocksdb_get_pinned_cf(Db, ReadOptions, ColumnFamily, k, (nuint)key.Length, &error);
+            }
+
+            if (slice != 0)
+            {
+                try
+                {
+                    if (copy)
+                    {
+                        nuint length = 0;
+                        var pinned = NativeMethods.rocksdb_pinnableslice_value(slice, &length);
+                        value = new ReadOnlySpan<byte>(pinned, checked((int)length)).ToArray();
+                    }
+
+                    return true;
+                }
+                finally
+                {
+                    NativeMethods.rocksdb_pinnableslice_destroy(slice);
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // A handle was disposed by a racing drop or dispose: report that, not the SafeHandle's message.
+            ThrowIfUnusable();
+            throw;
+        }
+
+        if (error != 0)
+        {
+            ThrowNative(error, "get");
+        }
+
+        return false;
     }
 
     /// <summary>A reference to pin for a key: the array's first byte, also for an empty array.</summary>

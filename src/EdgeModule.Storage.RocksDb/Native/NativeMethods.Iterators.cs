@@ -18,7 +18,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void rocksdb_iter_destroy(nint iterator);
 
+    // SuppressGCTransition on the three accessors called for every entry: they only return a member of the iterator
+    // (no I/O, no locks, no allocation), so the GC mode switch would cost more than the call.
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     internal static partial byte rocksdb_iter_valid(IteratorHandle iterator);
 
     [LibraryImport(Library)]
@@ -41,10 +44,12 @@ internal static unsafe partial class NativeMethods
 
     /// <summary>Points into the iterator: valid until it moves or is destroyed. Not freed.</summary>
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     internal static partial byte* rocksdb_iter_key(IteratorHandle iterator, nuint* length);
 
     /// <summary>Points into the iterator: valid until it moves or is destroyed. Not freed.</summary>
     [LibraryImport(Library)]
+    [SuppressGCTransition]
     internal static partial byte* rocksdb_iter_value(IteratorHandle iterator, nuint* length);
 
     /// <summary>Why an iterator became invalid: I/O error or corruption (errptr set), or simply the end (not set).</summary>
