@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+
+namespace EdgeModule.Messaging.Forwarding;
+
+/// <summary>
+/// Forwards every endpoint queue of a <see cref="MessageStore"/> to an <see cref="IMessageSender"/>, in order, in
+/// batches, at least once.
+/// </summary>
+/// <remarks>
+/// One loop per endpoint, independent of the others (a down upstream for one endpoint does not hold back another):
+/// <list type="number">
+/// <item>Read a batch after the checkpoint (<see cref="MessageStore.ReadBatch"/>). Nothing there: wait for the store's
+/// new-message signal (no polling), then read again.</item>
+/// <item>Send it. On failure, send the same batch again after an exponential, jittered delay (Polly), for as long as
+/// it takes: nothing behind it is sent first, so nothing is lost or reordered. Messages whose TTL passes while the
+/// upstream is down are dropped from the held batch before the next attempt (order of the rest unchanged). The first
+/// failure logs "upstream down" once; the first success after failures logs "upstream up"; attempts in between log
+/// at Debug only.</item>
+/// <item>Only after the sender completed, write the checkpoint (<see cref="MessageStore.Acknowledge"/>).</item>
+/// </list>
+/// Stop: cancel the token given to <see cref="RunAsync"/>. A retry delay or a send in flight is abandoned at once; the
+/// checkpoint already covers every batch the upstream acknowledged (it is written right after each one), so there is
+/// nothing left to commit, and the batch that was in flight is sent again after the restart (a possible duplicate,
+/// never a loss). <see cref="RunAsync"/> then completes without throwing.
+/// </remarks>
+public sealed class MessagePump
+{
+    private readonly MessageStore _store;
+    private readonly IMessageSender _sender;
+    private readonly MessagePumpOptions _options;
+    private readonly TimeProvider _retryTime;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the pump; <paramref name="retryTimeProvider"/> is the clock of retry delays (default: the system clock).</summary>
+    public MessagePump(MessageStore store, IMessageSender sender, MessagePumpOptions? options = null,
+        TimeProvider? retryTimeProvider = null, ILogger<MessagePump>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sender);
+        _store = store;
+        _sender = sender;
+        _options = options ?? new MessagePumpOptions();
+        _options.Validate();
+        _retryTime = retryTimeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Pumps every endpoint until <paramref name="cancellationToken"/> is cancelled; then completes normally.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Log.PumpStarted(_logger, string.Join(',', _store.Endpoints), _options.BatchSize);
+        await Task.WhenAll(_store.Endpoints.Select(e => Task.Run(() => PumpEndpointAsync(e, cancellationToken), CancellationToken.None)))
+            .ConfigureAwait(false);
+    }
+
+    private async Task PumpEndpointAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        var state = new Upstream(endpoint);
+        var sendPipeline = BuildPipeline(args => Log.SendRetry(_logger, endpoint, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception));
+        var storePipeline = BuildPipeline(args => Log.PumpStoreFailed(_logger, endpoint, "reading or writing the checkpoint", args.Outcome.Exception!));
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = await storePipeline.ExecuteAsync(
+                    static (s, _) => ValueTask.FromResult(s.Store.ReadBatch(s.Endpoint, s.Size)), (Store: _store, Endpoint: endpoint, Size: _options.BatchSize), cancellationToken)
+                    .ConfigureAwait(false);
+                if (batch.IsEmpty)
+                {
+                    await _store.WaitForMessagesAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (batch.Messages.Count > 0)
+                {
+                    await sendPipeline.ExecuteAsync(
+                        static (s, token) => s.Pump.SendOnceAsync(s.State, s.Batch, token), (Pump: this, State: state, Batch: batch), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                await storePipeline.ExecuteAsync(
+                    static (s, _) =>
+                    {
+                        s.Store.Acknowledge(s.Batch);
+                        return ValueTask.CompletedTask;
+                    }, (Store: _store, Batch: batch), cancellationToken).ConfigureAwait(false);
+                if (state.Failures > 0)
+                {
+                    Log.UpstreamUp(_logger, endpoint, state.Failures, _retryTime.GetUtcNow() - state.DownSince);
+                    state.Failures = 0;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var stats = _store.GetStats().Endpoints.First(e => e.Endpoint == endpoint);
+            Log.PumpStopped(_logger, endpoint, stats.Checkpoint, stats.Undelivered);
+        }
+    }
+
+    /// <summary>One attempt. On a retry, messages that expired while the upstream was down are left out (in order).</summary>
+    private async ValueTask SendOnceAsync(Upstream state, MessageBatch batch, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredMessage> messages = batch.Messages;
+        if (state.Failures > 0)
+        {
+            messages = [.. messages.Where(m => !_store.IsExpired(m.EnqueuedTimeUtc))];
+            if (messages.Count < batch.Messages.Count)
+            {
+                Log.ExpiredBeforeForwarding(_logger, state.Endpoint, batch.Messages.Count - messages.Count, _store.Options.TimeToLive);
+            }
+
+            if (messages.Count == 0)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            await _sender.SendAsync(state.Endpoint, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (state.Failures++ == 0)
+            {
+                state.DownSince = _retryTime.GetUtcNow();
+                Log.UpstreamDown(_logger, state.Endpoint, messages.Count, messages[0].Sequence, ex);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Retries forever (the upstream may be away for hours) unless the pump is stopping.</summary>
+    private ResiliencePipeline BuildPipeline(Action<OnRetryArguments<object>> onRetry) =>
+        new ResiliencePipelineBuilder { TimeProvider = _retryTime }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is not null and not OperationCanceledException || args.Outcome.Exception is OperationCanceledException && !args.Context.CancellationToken.IsCancellationRequested),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryMinDelay,
+                MaxDelay = _options.RetryMaxDelay,
+                OnRetry = args =>
+                {
+                    onRetry(args);
+                    return default;
+                },
+            })
+            .Build();
+
+    /// <summary>The state of one endpoint's upstream, owned by its loop.</summary>
+    private sealed class Upstream(string endpoint)
+    {
+        public string Endpoint { get; } = endpoint;
+
+        public int Failures { get; set; }
+
+        public DateTimeOffset DownSince { get; set; }
+    }
+}

@@ -1,0 +1,297 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace EdgeModule.Messaging.Layout;
+
+/// <summary>
+/// The message record of <c>mq.messages</c>: a compact binary encoding, no JSON, with a leading version byte.
+/// </summary>
+/// <remarks>
+/// <code>
+/// u8      version (1)
+/// i64 LE  enqueue time, UTC ticks
+/// varint  S; S × (u8 tag, varint length, bytes)          system properties, see the tags below
+/// varint  P; P × (varint length, UTF-8 name, varint length, UTF-8 value)    application properties
+/// varint  B; B bytes                                        body
+/// </code>
+/// varint = unsigned LEB128 of at most 5 bytes (a 31-bit length). Strings are UTF-8; times are i64 LE UTC ticks
+/// (8 bytes). A reader skips system tags it does not know, so a field can be added without a version bump; changing
+/// what a field means needs version 2 (and a reader for 1). Decoding is strict: the record must end exactly after the
+/// body, every length must fit, UTF-8 must be valid and names unique; anything else is a
+/// <see cref="MessageCorruptException"/> naming the offset.
+/// </remarks>
+internal static class MessageCodec
+{
+    public const byte Version = 1;
+
+    // System property tags: persisted, never renumber.
+    private const byte TagMessageId = 1;
+    private const byte TagCorrelationId = 2;
+    private const byte TagContentType = 3;
+    private const byte TagContentEncoding = 4;
+    private const byte TagUserId = 5;
+    private const byte TagTo = 6;
+    private const byte TagCreationTime = 7;
+    private const byte TagExpiryTime = 8;
+    private const byte TagInputName = 9;
+    private const byte TagOutputName = 10;
+    private const byte TagConnectionDeviceId = 11;
+    private const byte TagConnectionModuleId = 12;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static byte[] Encode(EdgeMessage message, long enqueuedTicks)
+    {
+        var strings = SystemStrings(message);
+        var size = 1 + 8 + 1 + 1 + VarIntSize(message.Body.Length) + message.Body.Length;
+        var systemCount = 0;
+        foreach (var (_, value) in strings)
+        {
+            if (value is not null)
+            {
+                var n = StrictUtf8.GetByteCount(value);
+                size += 1 + VarIntSize(n) + n;
+                systemCount++;
+            }
+        }
+
+        foreach (var time in new[] { message.CreationTimeUtc, message.ExpiryTimeUtc })
+        {
+            if (time is not null)
+            {
+                size += 1 + 1 + 8;
+                systemCount++;
+            }
+        }
+
+        size += VarIntSize(message.Properties.Count) - 1;
+        foreach (var (name, value) in message.Properties)
+        {
+            var n = StrictUtf8.GetByteCount(name);
+            var v = StrictUtf8.GetByteCount(value);
+            size += VarIntSize(n) + n + VarIntSize(v) + v;
+        }
+
+        var buffer = new byte[size];
+        var span = buffer.AsSpan();
+        span[0] = Version;
+        BinaryPrimitives.WriteInt64LittleEndian(span[1..], enqueuedTicks);
+        var pos = 9;
+        pos += WriteVarInt(span[pos..], systemCount);
+        foreach (var (tag, value) in strings)
+        {
+            if (value is not null)
+            {
+                span[pos++] = tag;
+                pos += WriteString(span[pos..], value);
+            }
+        }
+
+        pos = WriteTime(span, pos, TagCreationTime, message.CreationTimeUtc);
+        pos = WriteTime(span, pos, TagExpiryTime, message.ExpiryTimeUtc);
+        pos += WriteVarInt(span[pos..], message.Properties.Count);
+        foreach (var (name, value) in message.Properties)
+        {
+            pos += WriteString(span[pos..], name);
+            pos += WriteString(span[pos..], value);
+        }
+
+        pos += WriteVarInt(span[pos..], message.Body.Length);
+        message.Body.Span.CopyTo(span[pos..]);
+        return buffer;
+    }
+
+    /// <summary>Decodes a record; the returned message's body is a slice of <paramref name="record"/>.</summary>
+    public static EdgeMessage Decode(byte[] record, out long enqueuedTicks)
+    {
+        var reader = new Reader(record);
+        var version = reader.Byte();
+        if (version != Version)
+        {
+            throw new MessageCorruptException($"Unknown message record version {version} (this build reads version {Version}).");
+        }
+
+        enqueuedTicks = reader.Int64();
+        var fields = new Dictionary<byte, ReadOnlyMemory<byte>>();
+        var systemCount = reader.VarInt();
+        for (var i = 0; i < systemCount; i++)
+        {
+            var tag = reader.Byte();
+            var bytes = reader.Bytes(reader.VarInt());
+            if (!fields.TryAdd(tag, bytes))
+            {
+                throw reader.Corrupt($"system property tag {tag} appears twice");
+            }
+        }
+
+        var propertyCount = reader.VarInt();
+        var properties = new Dictionary<string, string>(Math.Min(propertyCount, 64), StringComparer.Ordinal);
+        for (var i = 0; i < propertyCount; i++)
+        {
+            var name = reader.String();
+            if (!properties.TryAdd(name, reader.String()))
+            {
+                throw reader.Corrupt($"application property '{name}' appears twice");
+            }
+        }
+
+        var body = reader.Bytes(reader.VarInt());
+        reader.ExpectEnd();
+        return new EdgeMessage(body)
+        {
+            Properties = properties,
+            MessageId = Text(fields, TagMessageId, reader),
+            CorrelationId = Text(fields, TagCorrelationId, reader),
+            ContentType = Text(fields, TagContentType, reader),
+            ContentEncoding = Text(fields, TagContentEncoding, reader),
+            UserId = Text(fields, TagUserId, reader),
+            To = Text(fields, TagTo, reader),
+            CreationTimeUtc = Time(fields, TagCreationTime, reader),
+            ExpiryTimeUtc = Time(fields, TagExpiryTime, reader),
+            InputName = Text(fields, TagInputName, reader),
+            OutputName = Text(fields, TagOutputName, reader),
+            ConnectionDeviceId = Text(fields, TagConnectionDeviceId, reader),
+            ConnectionModuleId = Text(fields, TagConnectionModuleId, reader),
+        };
+    }
+
+    private static (byte Tag, string? Value)[] SystemStrings(EdgeMessage m) =>
+    [
+        (TagMessageId, m.MessageId), (TagCorrelationId, m.CorrelationId), (TagContentType, m.ContentType),
+        (TagContentEncoding, m.ContentEncoding), (TagUserId, m.UserId), (TagTo, m.To), (TagInputName, m.InputName),
+        (TagOutputName, m.OutputName), (TagConnectionDeviceId, m.ConnectionDeviceId), (TagConnectionModuleId, m.ConnectionModuleId),
+    ];
+
+    private static string? Text(Dictionary<byte, ReadOnlyMemory<byte>> fields, byte tag, Reader reader) =>
+        fields.TryGetValue(tag, out var bytes) ? reader.Utf8(bytes.Span) : null;
+
+    private static DateTimeOffset? Time(Dictionary<byte, ReadOnlyMemory<byte>> fields, byte tag, Reader reader)
+    {
+        if (!fields.TryGetValue(tag, out var bytes))
+        {
+            return null;
+        }
+
+        var ticks = bytes.Length == 8 ? BinaryPrimitives.ReadInt64LittleEndian(bytes.Span) : -1;
+        return ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : throw reader.Corrupt($"time field {tag} is {bytes.Length} bytes or out of range");
+    }
+
+    private static int WriteTime(Span<byte> span, int pos, byte tag, DateTimeOffset? time)
+    {
+        if (time is { } t)
+        {
+            span[pos] = tag;
+            span[pos + 1] = 8;
+            BinaryPrimitives.WriteInt64LittleEndian(span[(pos + 2)..], t.UtcTicks);
+            pos += 10;
+        }
+
+        return pos;
+    }
+
+    private static int WriteString(Span<byte> span, string value)
+    {
+        var n = StrictUtf8.GetByteCount(value);
+        var head = WriteVarInt(span, n);
+        StrictUtf8.GetBytes(value, span[head..]);
+        return head + n;
+    }
+
+    private static int VarIntSize(int value)
+    {
+        var size = 1;
+        for (var v = (uint)value; v >= 0x80; v >>= 7)
+        {
+            size++;
+        }
+
+        return size;
+    }
+
+    private static int WriteVarInt(Span<byte> span, int value)
+    {
+        var v = (uint)value;
+        var i = 0;
+        for (; v >= 0x80; v >>= 7)
+        {
+            span[i++] = (byte)(v | 0x80);
+        }
+
+        span[i++] = (byte)v;
+        return i;
+    }
+
+    /// <summary>Bounds-checked reads that turn every overrun into a <see cref="MessageCorruptException"/>.</summary>
+    private sealed class Reader(byte[] record)
+    {
+        private int _pos;
+
+        public byte Byte() => _pos < record.Length ? record[_pos++] : throw Corrupt("truncated");
+
+        public long Int64()
+        {
+            Need(8);
+            var value = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(_pos));
+            _pos += 8;
+            return value;
+        }
+
+        public int VarInt()
+        {
+            uint value = 0;
+            for (var shift = 0; shift < 35; shift += 7)
+            {
+                var b = Byte();
+                value |= (uint)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    return value <= int.MaxValue ? (int)value : throw Corrupt("length out of range");
+                }
+            }
+
+            throw Corrupt("varint longer than 5 bytes");
+        }
+
+        public ReadOnlyMemory<byte> Bytes(int length)
+        {
+            Need(length);
+            var slice = record.AsMemory(_pos, length);
+            _pos += length;
+            return slice;
+        }
+
+        public string String() => Utf8(Bytes(VarInt()).Span);
+
+        public string Utf8(ReadOnlySpan<byte> bytes)
+        {
+            try
+            {
+                return StrictUtf8.GetString(bytes);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new MessageCorruptException($"Message record: invalid UTF-8 near offset {_pos}.", ex);
+            }
+        }
+
+        public void ExpectEnd()
+        {
+            if (_pos != record.Length)
+            {
+                throw Corrupt($"{record.Length - _pos} bytes after the body");
+            }
+        }
+
+        public MessageCorruptException Corrupt(string problem) =>
+            new($"Message record of {record.Length} bytes is corrupt at offset {_pos}: {problem}.");
+
+        private void Need(int length)
+        {
+            if (length > record.Length - _pos)
+            {
+                throw Corrupt($"a field of {length} bytes runs past the end");
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+namespace EdgeModule.Messaging;
+
+/// <summary>
+/// A read from an endpoint queue: the messages to forward, in order, and the last sequence the read covered (expired
+/// and undecodable entries included), which <see cref="MessageStore.Acknowledge"/> makes the new checkpoint.
+/// </summary>
+public sealed class MessageBatch
+{
+    internal MessageBatch(string endpoint, long previousCheckpoint, long lastSequence, IReadOnlyList<StoredMessage> messages,
+        int expired, IReadOnlyList<CorruptEntry> corrupt)
+    {
+        Endpoint = endpoint;
+        PreviousCheckpoint = previousCheckpoint;
+        LastSequence = lastSequence;
+        Messages = messages;
+        Expired = expired;
+        Corrupt = corrupt;
+    }
+
+    public string Endpoint { get; }
+
+    /// <summary>The checkpoint the read started after.</summary>
+    public long PreviousCheckpoint { get; }
+
+    /// <summary>The last queue sequence this read covered; equal to <see cref="PreviousCheckpoint"/> when nothing was there.</summary>
+    public long LastSequence { get; }
+
+    public IReadOnlyList<StoredMessage> Messages { get; }
+
+    /// <summary>Entries skipped because their TTL had passed.</summary>
+    public int Expired { get; }
+
+    /// <summary>Entries skipped because they could not be decoded; acknowledging copies them to mq.quarantine.</summary>
+    public int CorruptCount => Corrupt.Count;
+
+    /// <summary>True when the read found no entry at all after the checkpoint.</summary>
+    public bool IsEmpty => LastSequence == PreviousCheckpoint;
+
+    internal IReadOnlyList<CorruptEntry> Corrupt { get; }
+
+    internal readonly record struct CorruptEntry(long Sequence, byte[] Record);
+}

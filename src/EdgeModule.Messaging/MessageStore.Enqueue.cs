@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using EdgeModule.Messaging.Layout;
+using EdgeModule.Storage;
+
+namespace EdgeModule.Messaging;
+
+/// <summary>The write path: encode outside the lock, then check the limit, number and write one batch under it.</summary>
+public sealed partial class MessageStore
+{
+    private readonly Lock _writeLock = new();
+    private readonly ConcurrentDictionary<string, bool> _unroutedInputs = new(StringComparer.Ordinal);
+    private long _lastMessageNumber;
+    private long _messageCount;
+    private long _bytes;
+    private bool _refusing;
+
+    /// <summary>
+    /// Stores <paramref name="message"/> for every endpoint the route of <paramref name="input"/> names, in one atomic
+    /// write. When this returns the message is in the store (as durable as the backend's writes) and may be
+    /// acknowledged. An input without a route stores nothing and returns a result with no endpoints (logged once per
+    /// input), as IoT Edge drops unrouted messages.
+    /// </summary>
+    /// <exception cref="MessageTooLargeException">the encoded message is over <see cref="MessageStoreOptions.MaxMessageBytes"/>.</exception>
+    /// <exception cref="StoreFullException">
+    /// <see cref="MessageStoreFullException"/> over <see cref="MessageStoreOptions.MaxStoreBytes"/>, or the backend's
+    /// own limit; nothing was written — do not acknowledge.
+    /// </exception>
+    public EnqueueResult Enqueue(string input, EdgeMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(message);
+        var endpoints = _options.Routes.Resolve(input);
+        if (endpoints.Count == 0)
+        {
+            if (_unroutedInputs.TryAdd(input, true))
+            {
+                Log.NoRoute(_logger, input, _options.Routes.ToString());
+            }
+
+            return new EnqueueResult(0, endpoints, 0);
+        }
+
+        return EnqueueTo(endpoints, message);
+    }
+
+    internal EnqueueResult EnqueueTo(IReadOnlyList<string> endpoints, EdgeMessage message)
+    {
+        var queues = new EndpointQueue[endpoints.Count];
+        for (var i = 0; i < queues.Length; i++)
+        {
+            queues[i] = GetQueue(endpoints[i]);
+        }
+
+        var enqueued = _time.GetUtcNow().UtcTicks;
+        var record = MessageCodec.Encode(message, enqueued);
+        if (record.Length > _options.MaxMessageBytes)
+        {
+            throw new MessageTooLargeException(record.Length, _options.MaxMessageBytes);
+        }
+
+        long number;
+        lock (_writeLock)
+        {
+            ThrowIfOverLimit(record.Length);
+            number = _lastMessageNumber + 1;
+            var messageKey = StoreLayout.SequenceKey(number);
+            using var batch = _store.CreateWriteBatch();
+            batch.Put(_messages, messageKey, record);
+            if (queues.Length > 1)
+            {
+                batch.Put(_refCounts, messageKey, StoreLayout.RefCountValue(queues.Length));
+            }
+
+            var entry = new QueueEntry(number, enqueued, record.Length).Encode();
+            foreach (var queue in queues)
+            {
+                batch.Put(queue.Partition, StoreLayout.SequenceKey(queue.LastSequence + 1), entry);
+            }
+
+            // A refused or failed write changed nothing; the counters below move only after it committed.
+            try
+            {
+                _store.Write(batch);
+            }
+            catch (StoreFullException ex) when (!_refusing)
+            {
+                _refusing = true;
+                Log.StoreFull(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes, ex);
+                throw;
+            }
+
+            _lastMessageNumber = number;
+            Interlocked.Increment(ref _messageCount);
+            Interlocked.Add(ref _bytes, record.Length);
+            foreach (var queue in queues)
+            {
+                queue.LastSequence++;
+                queue.AddLength(1);
+            }
+
+            if (_refusing)
+            {
+                _refusing = false;
+                Log.StoreAcceptsAgain(_logger, _bytes, _options.MaxStoreBytes);
+            }
+        }
+
+        foreach (var queue in queues)
+        {
+            queue.NewMessages.Set();
+        }
+
+        return new EnqueueResult(number, endpoints, record.Length);
+    }
+
+    /// <summary>Under the write lock. Logs the first refusal of a run of them, not each one.</summary>
+    private void ThrowIfOverLimit(int recordBytes)
+    {
+        var used = Interlocked.Read(ref _bytes);
+        if (used + recordBytes <= _options.MaxStoreBytes)
+        {
+            return;
+        }
+
+        var full = new MessageStoreFullException(_options.MaxStoreBytes, used, recordBytes);
+        if (!_refusing)
+        {
+            _refusing = true;
+            Log.StoreFull(_logger, used, _options.MaxStoreBytes, full);
+        }
+
+        throw full;
+    }
+}

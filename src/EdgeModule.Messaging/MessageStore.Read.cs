@@ -1,0 +1,109 @@
+using EdgeModule.Messaging.Layout;
+
+namespace EdgeModule.Messaging;
+
+/// <summary>The forwarding side: read after the checkpoint, then acknowledge what the upstream took.</summary>
+public sealed partial class MessageStore
+{
+    /// <summary>
+    /// Reads up to <paramref name="maxCount"/> queue entries of <paramref name="endpoint"/> after its checkpoint, in
+    /// order, from one snapshot of the store. Expired entries are skipped (counted). An entry that cannot be decoded
+    /// (unknown version, truncated record, missing record) is skipped with an error log line, and acknowledging the
+    /// batch copies it to mq.quarantine: one bad record must not block the queue forever, and it is never dropped
+    /// without a trace. Reading does not move the checkpoint; <see cref="Acknowledge"/> does.
+    /// </summary>
+    public MessageBatch ReadBatch(string endpoint, int maxCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        var queue = GetQueue(endpoint);
+
+        // Consume the wake-up before looking, so an enqueue that lands after this read wakes the next wait.
+        queue.NewMessages.Reset();
+        var checkpoint = queue.Checkpoint;
+        var last = checkpoint;
+        var expiredBefore = ExpiryCutoffTicks();
+        var messages = new List<StoredMessage>(Math.Min(maxCount, 1024));
+        var corrupt = new List<MessageBatch.CorruptEntry>();
+        var expired = 0;
+
+        using var snapshot = _store.CreateSnapshot();
+        var records = snapshot.GetPartition(StoreLayout.MessagesPartition);
+        using var cursor = snapshot.GetPartition(queue.Partition.Name).OpenCursor();
+        cursor.Seek(StoreLayout.SequenceKey(checkpoint + 1));
+        for (var scanned = 0; scanned < maxCount && cursor.IsValid; scanned++, cursor.Next())
+        {
+            if (!StoreLayout.TryReadSequenceKey(cursor.Key, out var sequence))
+            {
+                // Keys are written only by this class; a foreign key cannot be skipped safely (no sequence to checkpoint).
+                throw new MessageCorruptException($"Queue '{endpoint}' holds a key of {cursor.Key.Length} bytes after sequence {last}.");
+            }
+
+            last = sequence;
+            if (!QueueEntry.TryDecode(cursor.Value, out var entry, out var problem))
+            {
+                corrupt.Add(new(sequence, cursor.Value.ToArray()));
+                Log.CorruptEntry(_logger, endpoint, sequence, problem!);
+                continue;
+            }
+
+            if (entry.EnqueuedTicks <= expiredBefore)
+            {
+                expired++;
+                continue;
+            }
+
+            var record = records.Get(StoreLayout.SequenceKey(entry.MessageNumber));
+            try
+            {
+                var message = MessageCodec.Decode(record ?? throw new MessageCorruptException($"the record of message {entry.MessageNumber} is missing"), out var enqueued);
+                messages.Add(new StoredMessage(endpoint, sequence, new DateTimeOffset(enqueued, TimeSpan.Zero), message));
+            }
+            catch (MessageCorruptException ex)
+            {
+                corrupt.Add(new(sequence, record ?? []));
+                Log.CorruptEntry(_logger, endpoint, sequence, $"message {entry.MessageNumber}: {ex.Message}");
+            }
+        }
+
+        if (expired > 0)
+        {
+            Log.ExpiredBeforeForwarding(_logger, endpoint, expired, _options.TimeToLive);
+        }
+
+        return new MessageBatch(endpoint, checkpoint, last, messages, expired, corrupt);
+    }
+
+    /// <summary>
+    /// Records that everything of <paramref name="batch"/> is delivered: writes the endpoint's checkpoint (and the
+    /// quarantine copies of undecodable entries) in one atomic batch. Call it only after the upstream acknowledged
+    /// every message of the batch. A batch at or below the current checkpoint changes nothing.
+    /// </summary>
+    public void Acknowledge(MessageBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var queue = GetQueue(batch.Endpoint);
+        if (batch.LastSequence <= queue.Checkpoint)
+        {
+            return;
+        }
+
+        using var write = _store.CreateWriteBatch();
+        write.Put(_checkpoints, queue.CheckpointKey, StoreLayout.CheckpointValue(batch.LastSequence));
+        foreach (var entry in batch.Corrupt)
+        {
+            write.Put(_quarantine, StoreLayout.QuarantineKey(batch.Endpoint, entry.Sequence), entry.Record);
+        }
+
+        _store.Write(write);
+        queue.Checkpoint = batch.LastSequence;
+    }
+
+    /// <summary>The checkpoint of <paramref name="endpoint"/>: the last sequence the upstream acknowledged.</summary>
+    public long GetCheckpoint(string endpoint) => GetQueue(endpoint).Checkpoint;
+
+    /// <summary>True when the entry enqueued at <paramref name="enqueuedTimeUtc"/> has outlived the TTL now.</summary>
+    public bool IsExpired(DateTimeOffset enqueuedTimeUtc) => enqueuedTimeUtc.UtcTicks <= ExpiryCutoffTicks();
+
+    /// <summary>An entry enqueued at or before this instant is expired: expiry is enqueue time + TTL &lt;= now.</summary>
+    private long ExpiryCutoffTicks() => _time.GetUtcNow().UtcTicks - _options.TimeToLive.Ticks;
+}
