@@ -11,6 +11,8 @@ namespace EdgeModule.Backup;
 /// </summary>
 public sealed partial class BackupManager
 {
+    // Planning state has its own lock, so an estimate never waits for a backup in progress.
+    private readonly Lock _planGate = new();
     private double? _bytesPerSecond;
     private SpeedSource _speedSource = SpeedSource.Unknown;
     private long? _lastBackupBytes;
@@ -20,7 +22,7 @@ public sealed partial class BackupManager
     {
         get
         {
-            lock (_gate)
+            lock (_planGate)
             {
                 LoadSpeedFromNewestGeneration();
                 return _lastBackupBytes;
@@ -32,7 +34,7 @@ public sealed partial class BackupManager
     public BackupEstimate Estimate(long bytes, TimeSpan available)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        lock (_gate)
+        lock (_planGate)
         {
             LoadSpeedFromNewestGeneration();
             if (_bytesPerSecond is not { } speed || speed <= 0)
@@ -80,9 +82,12 @@ public sealed partial class BackupManager
             }
 
             var speed = probeBytes / Math.Max(_time.GetElapsedTime(started).TotalSeconds, 1e-6);
-            if (_speedSource is SpeedSource.Unknown or SpeedSource.Probe or SpeedSource.LastBackupFile)
+            lock (_planGate)
             {
-                RecordSpeed(speed, SpeedSource.Probe, _lastBackupBytes);
+                if (_speedSource != SpeedSource.Measured)
+                {
+                    RecordSpeed(speed, SpeedSource.Probe, _lastBackupBytes);
+                }
             }
 
             return speed;
@@ -91,9 +96,12 @@ public sealed partial class BackupManager
 
     private void RecordSpeed(double bytesPerSecond, SpeedSource source, long? backupBytes)
     {
-        _bytesPerSecond = bytesPerSecond;
-        _speedSource = source;
-        _lastBackupBytes = backupBytes;
+        lock (_planGate)
+        {
+            _bytesPerSecond = bytesPerSecond;
+            _speedSource = source;
+            _lastBackupBytes = backupBytes;
+        }
     }
 
     /// <summary>Reads the fixed-size commit frame at the end of the newest generation, once, when nothing better is known.</summary>

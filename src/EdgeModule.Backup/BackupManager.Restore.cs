@@ -1,4 +1,4 @@
-using EdgeModule.Backup.Internal;
+using EdgeModule.Backup.Restoring;
 using EdgeModule.Storage;
 
 namespace EdgeModule.Backup;
@@ -47,7 +47,7 @@ public sealed partial class BackupManager
                         continue;
                 }
 
-                Apply(generation.Path, store, cancellationToken);
+                RestoreApplier.Apply(generation.Path, store, _options, cancellationToken);
                 var before = MarkRestored(generation.Path);
                 return new RestoreResult
                 {
@@ -100,56 +100,5 @@ public sealed partial class BackupManager
         Span<byte> version = stackalloc byte[2];
         using var handle = File.OpenHandle(path);
         return RandomAccess.Read(handle, version, Format.BackupFormat.VersionFileOffset) == 2 ? version[0] | (version[1] << 8) : 0;
-    }
-
-    /// <summary>
-    /// Second pass over a verified file: creates every partition (empty ones too) and writes records in batches. The
-    /// reader checks every frame again, so a file changed since verification fails here rather than restoring garbage.
-    /// </summary>
-    private void Apply(string path, IKeyValueStore store, CancellationToken cancellationToken)
-    {
-        using var reader = BackupReader.Open(path, _options.ReadBufferBytes);
-        using var batch = store.CreateWriteBatch();
-        IPartition? partition = null;
-        long batchBytes = 0;
-        BackupEntryKind kind;
-        while ((kind = reader.Read()) != BackupEntryKind.End)
-        {
-            switch (kind)
-            {
-                case BackupEntryKind.Partition:
-                    partition = store.GetOrCreatePartition(reader.PartitionName!);
-                    break;
-                case BackupEntryKind.Record:
-                    var key = reader.Key;
-                    var value = reader.Value;
-                    batch.Put(partition!, key.ToArray(), value.ToArray());
-                    batchBytes += key.Length + value.Length + 32;
-                    if (batchBytes >= _options.RestoreBatchBytes)
-                    {
-                        WriteBatch(store, batch, cancellationToken);
-                        batchBytes = 0;
-                    }
-
-                    break;
-                case BackupEntryKind.Commit:
-                    WriteBatch(store, batch, cancellationToken);
-                    batchBytes = 0;
-                    break;
-            }
-        }
-    }
-
-    private void WriteBatch(IKeyValueStore store, IWriteBatch batch, CancellationToken cancellationToken)
-    {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        Fault(BackupFaultPoint.RestoreBatch);
-        store.Write(batch);
-        batch.Clear();
     }
 }

@@ -138,6 +138,34 @@ public sealed class FaultInjectionTests : IDisposable
     }
 
     [Fact]
+    public void Restore_FileDamagedAfterVerification_FailsOnSecondPassInsteadOfApplyingGarbage()
+    {
+        using var store = new InMemoryStore();
+        FillState(store, "data");
+        var path = new BackupManager(new BackupOptions { Folder = _folder.Path }).Backup(store, cancellationToken: Ct).Path;
+        var damaged = false;
+        var manager = new BackupManager(new BackupOptions
+        {
+            Folder = _folder.Path,
+            ReadBufferBytes = 64 << 10,
+            RestoreBatchBytes = 1024,
+            FaultHook = p =>
+            {
+                if (p == BackupFaultPoint.RestoreBatch && !damaged)
+                {
+                    damaged = true;
+                    GenerationTests.FlipByte(path, (int)new FileInfo(path).Length - 500);
+                }
+            },
+        });
+
+        using var target = new InMemoryStore();
+        var ex = Assert.Throws<BackupCorruptException>(() => manager.Restore(target, Ct));
+
+        Assert.Contains("CRC-32C", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Backup_DeadlinePassesMidWrite_ThrowsAndLeavesPreviousGenerationIntact()
     {
         using var store = new InMemoryStore();

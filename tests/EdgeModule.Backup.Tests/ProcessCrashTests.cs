@@ -36,8 +36,9 @@ public sealed class ProcessCrashTests : IDisposable
                 Assert.Equal("0", parts[3]);
             }
 
-            // Let it complete a random number of backups (0-2), then kill it at a random fault point of the next.
-            var completions = random.Next(0, 3);
+            // Let it complete a random number of backups (at least one in the first round, so there is a previous
+            // generation from then on), then kill it at a random fault point of the next.
+            var completions = round == 0 ? 1 : random.Next(0, 3);
             var faultPoints = random.Next(1, 14);
             while (completions > 0 || faultPoints > 0)
             {
