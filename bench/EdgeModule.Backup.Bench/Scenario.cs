@@ -38,6 +38,9 @@ internal static class Scenario
             rawReads.Add(r);
         }
 
+        // How fast the source can be read at all (snapshot + cursors, no file): the other bound of a backup's speed.
+        var scan = ScanMbps(store, fileBytes);
+
         // Restore into memory and into RocksDB (verify pass + apply pass), from a cold cache when dropping caches.
         MaybeDropCaches(dropCaches);
         var restoreMemory = TimeRestore(manager, () => new InMemoryStore(), fileBytes);
@@ -50,8 +53,27 @@ internal static class Scenario
         store.Dispose();
         Directory.Delete(dir, recursive: true);
         return new Row(
-            backend, storeBytes, fileBytes, Median(rawWrites), Median(backupRuns), Median(rawReads), restoreMemory, restoreRocks,
+            backend, storeBytes, fileBytes, Median(rawWrites), Median(backupRuns), scan, Median(rawReads), restoreMemory, restoreRocks,
             online.Mbps, online.Stall, baseline);
+    }
+
+    private static double ScanMbps(IKeyValueStore store, long fileBytes)
+    {
+        var sw = Stopwatch.StartNew();
+        long sum = 0;
+        using (var snapshot = store.CreateSnapshot())
+        {
+            foreach (var name in snapshot.ListPartitions())
+            {
+                using var cursor = snapshot.GetPartition(name).OpenCursor();
+                for (cursor.SeekToFirst(); cursor.IsValid; cursor.Next())
+                {
+                    sum += cursor.Key.Length + cursor.Value.Length;
+                }
+            }
+        }
+
+        return sum > 0 ? fileBytes / Mb / sw.Elapsed.TotalSeconds : 0;
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -161,6 +183,7 @@ internal static class Scenario
         var key = new byte[KeyBytes];
         double max = 0, total = 0;
         long ops = 0;
+        var gcBefore = GC.GetTotalPauseDuration();
         while (!stop.IsCancellationRequested)
         {
             BinaryPrimitives.WriteInt64BigEndian(key, ops % 100_000);
@@ -172,7 +195,7 @@ internal static class Scenario
             ops++;
         }
 
-        return new WriterStall(max, total, ops);
+        return new WriterStall(max, total, ops, (GC.GetTotalPauseDuration() - gcBefore).TotalMilliseconds);
     }
 
     private static void MaybeDropCaches(bool drop)

@@ -60,6 +60,11 @@ public sealed partial class BackupManager
                     FileBytes = verification.FileBytes,
                     Elapsed = _time.GetElapsedTime(started),
                     TimesRestoredBefore = before,
+                    Warnings = before == 0 ? [] :
+                    [
+                        $"Backup generation {generation.Number} ('{generation.Path}') was already restored {before} time(s) and no newer backup " +
+                        "was written since: messages delivered after that restore may be delivered again.",
+                    ],
                     Quarantined = quarantined,
                     Problems = problems,
                     LeftoversDeleted = leftovers,

@@ -59,7 +59,7 @@ public sealed partial class BackupManager
         {
             // Step 1: folder and generation number.
             EnsureFolderWritable();
-            cancellationToken.ThrowIfCancellationRequested();
+            CheckDeadline(deadline, 0, cancellationToken);
             var started = _time.GetTimestamp();
             var generation = NextGeneration();
             var finalPath = Path.Combine(Folder, GenerationFiles.FileName(generation));

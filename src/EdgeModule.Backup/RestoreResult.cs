@@ -27,6 +27,9 @@ public sealed record RestoreResult
     /// </summary>
     public int TimesRestoredBefore { get; init; }
 
+    /// <summary>Ready-made warning lines for the host's log (a repeated restore: possible re-delivery).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Newer generations that were corrupt and moved to quarantine.</summary>
     public IReadOnlyList<QuarantinedBackup> Quarantined { get; init; } = [];
 

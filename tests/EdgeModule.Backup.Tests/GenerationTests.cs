@@ -92,6 +92,8 @@ public sealed class GenerationTests : IDisposable
 
         Assert.Equal(0, r1.TimesRestoredBefore);
         Assert.Equal(1, r2.TimesRestoredBefore);
+        Assert.Empty(r1.Warnings);
+        Assert.Contains("delivered again", Assert.Single(r2.Warnings), StringComparison.Ordinal);
         Assert.Equal(backup.Generation, r2.Generation);
         Assert.Equal(2, manager.ListGenerations().Single().TimesRestored);
         StoreContent.AssertEqual(StoreContent.Read(source), second);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
@@ -7,7 +8,7 @@ namespace EdgeModule.Backup.Format;
 /// Reads frames in file order with large sequential reads and checks each one's CRC. The payload handed out is a
 /// view into the read buffer, valid until the next call. Frame structure is checked by <see cref="BackupReader"/>.
 /// </summary>
-internal sealed class FrameReader
+internal sealed class FrameReader : IDisposable
 {
     private readonly SafeFileHandle _handle;
     private readonly long _fileLength;
@@ -20,7 +21,7 @@ internal sealed class FrameReader
     {
         _handle = handle;
         _fileLength = RandomAccess.GetLength(handle);
-        _buffer = new byte[bufferSize];
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     }
 
     /// <summary>The offset of the next frame (after <see cref="TryRead"/> returned a frame: of the one after it).</summary>
@@ -77,6 +78,13 @@ internal sealed class FrameReader
         return FrameReadStatus.Frame;
     }
 
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        LastPayload = default;
+    }
+
     /// <summary>Makes sure <paramref name="count"/> bytes from <see cref="Offset"/> are in the buffer; the caller checked the file has them.</summary>
     private void Fill(int count)
     {
@@ -87,8 +95,9 @@ internal sealed class FrameReader
 
         if (count > _buffer.Length)
         {
-            var bigger = new byte[Math.Max(count, _buffer.Length * 2)];
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(count, _buffer.Length * 2));
             _buffer.AsSpan(_start, _end - _start).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
         else

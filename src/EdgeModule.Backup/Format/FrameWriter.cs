@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using EdgeModule.Backup.Internal;
 using Microsoft.Win32.SafeHandles;
@@ -31,8 +32,9 @@ internal sealed class FrameWriter : IDisposable
     {
         _handle = handle;
         _bufferOffset = startOffset;
-        _buffer = new byte[bufferSize];
-        _spare = new byte[bufferSize];
+        // Pooled: a backup's two large buffers would otherwise be fresh large-object-heap garbage every time.
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        _spare = ArrayPool<byte>.Shared.Rent(bufferSize);
         _beforeWrite = beforeWrite;
         _faultHook = faultHook;
     }
@@ -158,7 +160,7 @@ internal sealed class FrameWriter : IDisposable
 
     public void Dispose()
     {
-        // A failed write is reported by the call that hit it; here only make sure nothing still uses the handle.
+        // A failed write is reported by the call that hit it; here only make sure nothing still uses the buffers.
         try
         {
             _pending?.Wait();
@@ -166,6 +168,11 @@ internal sealed class FrameWriter : IDisposable
         catch (AggregateException)
         {
         }
+
+        _pending = null;
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_spare);
+        _buffer = _spare = [];
     }
 
     private void FlushBuffer()

@@ -122,7 +122,14 @@ public sealed class BackupReader : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (!_handle.IsClosed)
+        {
+            _frames.Dispose();
+            _handle.Dispose();
+        }
+    }
 
     private BackupEntryKind? Dispatch(FrameType type, ReadOnlySpan<byte> payload)
     {
