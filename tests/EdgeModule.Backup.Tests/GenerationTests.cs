@@ -100,6 +100,30 @@ public sealed class GenerationTests : IDisposable
     }
 
     [Fact]
+    public void Backup_AfterRestore_RestoredGenerationIsKeptUntilANewerBackupIsDurable()
+    {
+        using var source = new InMemoryStore();
+        StoreContent.FillAwkward(source, withLargeValue: false);
+        var manager = new BackupManager(new BackupOptions { Folder = _folder.Path });
+        manager.Backup(source, cancellationToken: Ct);
+        var restoredGeneration = manager.Backup(source, cancellationToken: Ct).Generation;
+        using var restored = new InMemoryStore();
+        manager.Restore(restored, Ct);
+
+        // A shutdown backup that misses its deadline changes nothing: the restored generation stays the newest.
+        Assert.Throws<BackupDeadlineExceededException>(() => manager.Backup(restored, DateTimeOffset.UnixEpoch, Ct));
+        Assert.Equal(restoredGeneration, manager.ListGenerations()[0].Number);
+        Assert.Equal(1, manager.ListGenerations()[0].TimesRestored);
+
+        // A durable newer backup supersedes it; from then on normal retention applies.
+        manager.Backup(restored, cancellationToken: Ct);
+        Assert.Equal([restoredGeneration + 1, restoredGeneration], manager.ListGenerations().Select(g => g.Number));
+        manager.Backup(restored, cancellationToken: Ct);
+        Assert.DoesNotContain(manager.ListGenerations(), g => g.Number == restoredGeneration);
+        Assert.False(File.Exists(Path.Combine(_folder.Path, $"backup-{restoredGeneration:D12}.ebk.restored")));
+    }
+
+    [Fact]
     public void Restore_NewestCorrupt_QuarantinesItWithReasonAndRestoresOlder()
     {
         using var old = new InMemoryStore();
