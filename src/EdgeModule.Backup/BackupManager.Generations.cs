@@ -106,7 +106,15 @@ public sealed partial class BackupManager
     /// <summary>Moves a generation that failed verification into quarantine/ and writes the reason beside it.</summary>
     private QuarantinedBackup Quarantine(BackupVerification verification)
     {
-        Directory.CreateDirectory(QuarantineFolder);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(QuarantineFolder);
+        }
+        else
+        {
+            Directory.CreateDirectory(QuarantineFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var name = Path.GetFileName(verification.Path);
         var target = Path.Combine(QuarantineFolder, name);
         if (File.Exists(target))

@@ -256,6 +256,21 @@ public sealed class GenerationTests : IDisposable
     }
 
     [Fact]
+    public void Backup_BackendReturnsKeysOutOfOrder_FailsAndKeepsPreviousGeneration()
+    {
+        using var store = new InMemoryStore();
+        StoreContent.FillAwkward(store, withLargeValue: false);
+        var manager = new BackupManager(new BackupOptions { Folder = _folder.Path });
+        var previous = manager.Backup(store, cancellationToken: Ct);
+
+        var ex = Assert.Throws<BackupException>(() => manager.Backup(new ReversingStore(store), cancellationToken: Ct));
+
+        Assert.Contains("out of order", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(previous.Path, Assert.Single(manager.ListGenerations()).Path);
+        Assert.Single(Directory.EnumerateFileSystemEntries(_folder.Path));
+    }
+
+    [Fact]
     public void Options_KeepFewerThanTwo_AreRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new BackupManager(new BackupOptions { Folder = _folder.Path, KeepGenerations = 1 }));
 

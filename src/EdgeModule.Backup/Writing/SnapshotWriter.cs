@@ -29,6 +29,7 @@ internal static class SnapshotWriter
         var names = snapshot.ListPartitions().ToArray();
         Array.Sort(names, StringComparer.Ordinal);
         long records = 0, recordBytes = 0;
+        var previousKey = new byte[StorageOptions.DefaultMaxKeyBytes];
         Span<byte> nameBuffer = stackalloc byte[2 + StorageOptions.MaxPartitionNameBytes];
         foreach (var name in names)
         {
@@ -37,10 +38,27 @@ internal static class SnapshotWriter
             frames.WriteFrame(FrameType.Partition, nameBuffer[..(2 + length)]);
 
             using var cursor = snapshot.GetPartition(name).OpenCursor();
+            var previousLength = -1;
             for (cursor.SeekToFirst(); cursor.IsValid; cursor.Next())
             {
                 var key = cursor.Key;
                 var value = cursor.Value;
+
+                // The reader rejects keys out of order, so a backend that returned them so would produce a backup that
+                // is quarantined at restore. Fail now, while the previous generations are still the newest.
+                if (previousLength >= 0 && key.SequenceCompareTo(previousKey.AsSpan(0, previousLength)) <= 0)
+                {
+                    throw new BackupException(
+                        $"The {backendName} store returned the keys of partition '{name}' out of order; the backup was abandoned.");
+                }
+
+                if (key.Length > previousKey.Length)
+                {
+                    previousKey = new byte[key.Length];
+                }
+
+                key.CopyTo(previousKey);
+                previousLength = key.Length;
                 frames.WriteRecord(key, value);
                 records++;
                 recordBytes += key.Length + value.Length;
