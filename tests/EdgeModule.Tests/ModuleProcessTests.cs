@@ -62,7 +62,7 @@ public sealed class ModuleProcessTests : IDisposable
         await module.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
 
         Assert.Equal(0, module.ExitCode);
-        Assert.Contains("Store closed.", rest, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^<6> \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d \[INF\] - Store closed\.$", rest.Replace("\r", "", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(_folder.FullName, "rocksdb", "CURRENT")));
     }
 
