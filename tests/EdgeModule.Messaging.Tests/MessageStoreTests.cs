@@ -134,7 +134,3 @@ public abstract partial class MessageStoreTests(Backend backend) : MessagingTest
         return all;
     }
 }
-
-public sealed class InMemoryMessageStoreTests() : MessageStoreTests(Backend.Memory);
-
-public sealed class RocksDbMessageStoreTests() : MessageStoreTests(Backend.RocksDb);

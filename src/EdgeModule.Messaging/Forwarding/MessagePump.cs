@@ -82,12 +82,22 @@ public sealed class MessagePump
                         .ConfigureAwait(false);
                 }
 
-                await storePipeline.ExecuteAsync(
-                    static (s, _) =>
-                    {
-                        s.Store.Acknowledge(s.Batch);
-                        return ValueTask.CompletedTask;
-                    }, (Store: _store, Batch: batch), cancellationToken).ConfigureAwait(false);
+                // The upstream has the batch: record it even if a stop was requested meanwhile (that is what a stop
+                // commits). Only when the store fails does the retry honour the stop.
+                try
+                {
+                    _store.Acknowledge(batch);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.PumpStoreFailed(_logger, endpoint, "writing the checkpoint", ex);
+                    await storePipeline.ExecuteAsync(
+                        static (s, _) =>
+                        {
+                            s.Store.Acknowledge(s.Batch);
+                            return ValueTask.CompletedTask;
+                        }, (Store: _store, Batch: batch), cancellationToken).ConfigureAwait(false);
+                }
                 if (state.Failures > 0)
                 {
                     Log.UpstreamUp(_logger, endpoint, state.Failures, _retryTime.GetUtcNow() - state.DownSince);

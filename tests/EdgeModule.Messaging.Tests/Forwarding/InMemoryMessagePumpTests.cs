@@ -1,0 +1,5 @@
+using EdgeModule.Messaging.Tests.Support;
+
+namespace EdgeModule.Messaging.Tests.Forwarding;
+
+public sealed class InMemoryMessagePumpTests() : MessagePumpTests(Backend.Memory);
