@@ -111,7 +111,13 @@ public sealed partial class BackupManager
                 }
 
                 TryDelete(tempPath);
-                throw Translate(ex, tempPath, frames?.WrittenOffset ?? 0);
+                var translated = Translate(ex, tempPath, frames?.WrittenOffset ?? 0);
+                if (ReferenceEquals(translated, ex))
+                {
+                    throw;
+                }
+
+                throw translated;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
