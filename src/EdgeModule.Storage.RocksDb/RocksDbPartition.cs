@@ -7,9 +7,18 @@ namespace EdgeModule.Storage.RocksDb;
 /// A live partition: one column family, read and written with the store's shared read and write options. One
 /// instance per column family; after a drop it only throws <see cref="PartitionDroppedException"/>.
 /// </summary>
+/// <remarks>
+/// Writes and the drop are gated: RocksDB rejects a write to a dropped column family, but under concurrent writers
+/// not atomically (a batch racing the drop can be partly applied; seen with 7.8). So every write registers itself
+/// in <see cref="_state"/> for the duration of the native call, and a drop first sets the dropped bit (no new write
+/// gets in) and then waits for the writes in flight before it calls RocksDB.
+/// </remarks>
 internal sealed class RocksDbPartition : RocksDbPartitionReader, IPartition
 {
-    private volatile bool _dropped;
+    private const int DroppedBit = int.MinValue;
+
+    // The sign bit: dropped. The other bits: native writes in flight.
+    private int _state;
 
     public RocksDbPartition(RocksDbStore store, string name, ColumnFamilyHandle columnFamily)
         : base(name, store.Limits, store.Db, store.ReadOptions, columnFamily)
@@ -19,13 +28,13 @@ internal sealed class RocksDbPartition : RocksDbPartitionReader, IPartition
 
     public RocksDbStore Store { get; }
 
-    internal bool IsDropped => _dropped;
+    internal bool IsDropped => Volatile.Read(ref _state) < 0;
 
     public unsafe void Put(byte[] key, byte[] value)
     {
         StorageArguments.ValidateKey(key, Limits);
         StorageArguments.ValidateValue(value, Limits);
-        ThrowIfUnusable();
+        EnterWrite();
         nint error = 0;
 
         // The hot path: no allocation; the arrays are pinned for the call and RocksDB copies them.
@@ -41,6 +50,10 @@ internal sealed class RocksDbPartition : RocksDbPartitionReader, IPartition
                 ThrowIfUnusable();
                 throw;
             }
+            finally
+            {
+                ExitWrite();
+            }
         }
 
         if (error != 0)
@@ -52,7 +65,7 @@ internal sealed class RocksDbPartition : RocksDbPartitionReader, IPartition
     public unsafe void Remove(byte[] key)
     {
         StorageArguments.ValidateKey(key, Limits);
-        ThrowIfUnusable();
+        EnterWrite();
         nint error = 0;
         fixed (byte* k = &MemoryMarshal.GetArrayDataReference(key))
         {
@@ -65,6 +78,10 @@ internal sealed class RocksDbPartition : RocksDbPartitionReader, IPartition
                 ThrowIfUnusable();
                 throw;
             }
+            finally
+            {
+                ExitWrite();
+            }
         }
 
         if (error != 0)
@@ -73,13 +90,47 @@ internal sealed class RocksDbPartition : RocksDbPartitionReader, IPartition
         }
     }
 
-    /// <summary>Set before the native drop (so no write slips in as if the partition were live), undone if it fails.</summary>
-    internal void MarkDropped(bool dropped) => _dropped = dropped;
+    /// <summary>Registers a native write; false when the partition is dropped (or being dropped).</summary>
+    internal bool TryEnterWrite()
+    {
+        if (Interlocked.Increment(ref _state) > 0)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _state);
+        return false;
+    }
+
+    internal void ExitWrite() => Interlocked.Decrement(ref _state);
+
+    /// <summary>Sets the dropped bit, then waits until the writes in flight (each one native call) are done.</summary>
+    internal void BeginDrop()
+    {
+        Interlocked.Or(ref _state, DroppedBit);
+        var spin = default(SpinWait);
+        while ((Volatile.Read(ref _state) & ~DroppedBit) != 0)
+        {
+            spin.SpinOnce();
+        }
+    }
+
+    /// <summary>The native drop failed: the partition is live again.</summary>
+    internal void CancelDrop() => Interlocked.And(ref _state, ~DroppedBit);
 
     protected override void ThrowIfUnusable()
     {
         Store.ThrowIfDisposed();
-        if (_dropped)
+        if (IsDropped)
+        {
+            throw PartitionDroppedException.For(Name);
+        }
+    }
+
+    private void EnterWrite()
+    {
+        Store.ThrowIfDisposed();
+        if (!TryEnterWrite())
         {
             throw PartitionDroppedException.For(Name);
         }

@@ -63,7 +63,8 @@ public sealed partial class RocksDbStore
                 throw StorageArguments.UnknownPartition(name);
             }
 
-            partition.MarkDropped(true);
+            // From here no write to the column family is in flight or can start (see RocksDbPartition).
+            partition.BeginDrop();
             nint error = 0;
             try
             {
@@ -73,7 +74,7 @@ public sealed partial class RocksDbStore
             {
                 if (error != 0)
                 {
-                    partition.MarkDropped(false);
+                    partition.CancelDrop();
                 }
             }
 

@@ -26,28 +26,34 @@ public sealed partial class RocksDbStore
             return;
         }
 
-        // Refuse before writing. A drop racing with this check is caught by RocksDB itself, which rejects a batch
-        // naming a dropped column family as a whole; that error is then reported as the drop it is.
-        ThrowIfAnyDropped(ours, inner: null);
+        // Register with every partition the batch touches, so none can be dropped while RocksDB applies it (RocksDB
+        // would reject the batch, but not atomically); a partition already dropped fails the batch before writing.
+        var partitions = ours.Partitions;
+        var entered = 0;
         nint error = 0;
-        NativeMethods.rocksdb_write(Db, WriteOptions, ours.Handle, &error);
-        if (error != 0)
+        try
         {
-            var exception = NativeError.Take(error, "write of a batch");
-            ThrowIfAnyDropped(ours, exception);
-            throw exception;
-        }
-    }
-
-    private static void ThrowIfAnyDropped(RocksDbWriteBatch batch, Exception? inner)
-    {
-        foreach (var partition in batch.Partitions)
-        {
-            if (partition.IsDropped)
+            for (; entered < partitions.Count; entered++)
             {
-                var message = PartitionDroppedException.For(partition.Name).Message + " Nothing of the batch was written.";
-                throw inner is null ? new PartitionDroppedException(message) : new PartitionDroppedException(message, inner);
+                if (!partitions[entered].TryEnterWrite())
+                {
+                    throw Dropped(partitions[entered]);
+                }
+            }
+
+            NativeMethods.rocksdb_write(Db, WriteOptions, ours.Handle, &error);
+        }
+        finally
+        {
+            for (var i = 0; i < entered; i++)
+            {
+                partitions[i].ExitWrite();
             }
         }
+
+        NativeError.ThrowIfSet(error, "write of a batch");
     }
+
+    private static PartitionDroppedException Dropped(RocksDbPartition partition) =>
+        new(PartitionDroppedException.For(partition.Name).Message + " Nothing of the batch was written.");
 }

@@ -33,8 +33,9 @@ internal static unsafe partial class NativeMethods
         nuint keyLength);
 
     /// <summary>
-    /// Applies the batch atomically; the batch is left unchanged. A batch naming a dropped column family is rejected
-    /// as a whole (InvalidArgument), nothing of it applied.
+    /// Applies the batch atomically; the batch is left unchanged. A batch naming a dropped column family fails with
+    /// InvalidArgument, but with concurrent writers the ops before it may already be applied (observed with 7.8), so
+    /// the store never lets a write reach a column family being dropped.
     /// </summary>
     [LibraryImport(Library)]
     internal static partial void rocksdb_write(DatabaseHandle db, WriteOptionsHandle options, WriteBatchHandle batch, nint* errptr);

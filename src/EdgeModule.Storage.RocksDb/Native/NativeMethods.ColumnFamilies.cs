@@ -15,7 +15,8 @@ internal static unsafe partial class NativeMethods
     /// <summary>
     /// Marks the column family dropped (persisted in the MANIFEST). The handle stays valid and must still be
     /// destroyed; until it is, reads through it (and snapshots) still see the data, and its files stay on disk.
-    /// Writes to it fail with "Invalid column family specified in write batch".
+    /// Writes to it fail with "Invalid column family specified in write batch" (not atomically for a batch: see
+    /// rocksdb_write).
     /// </summary>
     [LibraryImport(Library)]
     internal static partial void rocksdb_drop_column_family(DatabaseHandle db, ColumnFamilyHandle handle, nint* errptr);

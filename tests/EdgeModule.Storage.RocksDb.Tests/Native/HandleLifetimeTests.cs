@@ -160,6 +160,70 @@ public sealed class HandleLifetimeTests : RocksDbTestBase
     }
 
     [Fact]
+    public async Task DropPartition_WhileOtherThreadsWrite_WritesSucceedOrThrowPartitionDropped()
+    {
+        var store = Open();
+        var doomed = store.GetOrCreatePartition("doomed");
+        var kept = store.GetOrCreatePartition("kept");
+        using var writing = new CountdownEvent(2);
+        var singles = Task.Run(
+            () =>
+            {
+                var i = 0;
+                try
+                {
+                    for (; ; i++)
+                    {
+                        doomed.Put(SequenceKey(i), [1]);
+                        if (i == 100)
+                        {
+                            writing.Signal();
+                        }
+                    }
+                }
+                catch (PartitionDroppedException)
+                {
+                    return i;
+                }
+            },
+            TestContext.Current.CancellationToken);
+        var batches = Task.Run(
+            () =>
+            {
+                using var batch = store.CreateWriteBatch();
+                var i = 0;
+                try
+                {
+                    for (; ; i++)
+                    {
+                        batch.Clear();
+                        batch.Put(kept, SequenceKey(i), [1]);
+                        batch.Put(doomed, SequenceKey(-i), [1]);
+                        store.Write(batch);
+                        if (i == 100)
+                        {
+                            writing.Signal();
+                        }
+                    }
+                }
+                catch (PartitionDroppedException)
+                {
+                    return i;
+                }
+            },
+            TestContext.Current.CancellationToken);
+
+        writing.Wait(TestContext.Current.CancellationToken);
+        store.DropPartition("doomed");
+
+        Assert.True(await singles > 100);
+        var written = await batches;
+
+        // Every batch that did not throw was written whole; the one that threw left nothing behind.
+        Assert.Equal(written, kept.Count());
+    }
+
+    [Fact]
     public void DropPartition_WithOpenCursor_CursorKeepsReadingTheDroppedData()
     {
         var store = Open();
