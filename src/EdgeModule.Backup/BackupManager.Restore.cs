@@ -86,6 +86,42 @@ public sealed partial class BackupManager
         }
     }
 
+    /// <summary>
+    /// Restores one given file (say, one an operator dropped in, or a quarantined one after inspection) into an empty
+    /// store, outside the generation bookkeeping: nothing is quarantined or marked. The file is verified whole first;
+    /// a damaged one throws <see cref="BackupCorruptException"/> and leaves the store untouched.
+    /// </summary>
+    public RestoreResult RestoreFile(string path, IKeyValueStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(store);
+        EnsureEmpty(store);
+        var started = _time.GetTimestamp();
+        var verification = BackupVerifier.Verify(path, cancellationToken);
+        switch (verification.Problem)
+        {
+            case BackupProblem.UnsupportedVersion:
+                throw new BackupVersionNotSupportedException(path, verification.Header?.FormatVersion ?? ReadVersion(path), Format.BackupFormat.CurrentVersion);
+            case BackupProblem.Corrupt:
+                throw new BackupCorruptException(path, verification.FirstBadOffset ?? 0, verification.Reason ?? "damaged");
+            case BackupProblem.Unreadable:
+                throw new BackupException($"The backup '{path}' cannot be read: {verification.Reason}");
+        }
+
+        RestoreApplier.Apply(path, store, _options, cancellationToken);
+        return new RestoreResult
+        {
+            Outcome = RestoreOutcome.Restored,
+            Generation = verification.Header?.Generation,
+            Path = path,
+            Partitions = verification.Partitions,
+            Records = verification.Records,
+            RecordBytes = verification.RecordBytes,
+            FileBytes = verification.FileBytes,
+            Elapsed = _time.GetElapsedTime(started),
+        };
+    }
+
     /// <summary>Throws <see cref="StoreNotEmptyException"/> naming the first partition that holds an entry.</summary>
     private static void EnsureEmpty(IKeyValueStore store)
     {

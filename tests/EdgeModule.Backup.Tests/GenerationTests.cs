@@ -271,6 +271,37 @@ public sealed class GenerationTests : IDisposable
     }
 
     [Fact]
+    public void RestoreFile_GivenFile_RestoresWithoutBookkeeping()
+    {
+        using var source = new InMemoryStore();
+        StoreContent.FillAwkward(source, withLargeValue: false);
+        var path = new BackupManager(new BackupOptions { Folder = _folder.Path }).Backup(source, cancellationToken: Ct).Path;
+        using var target = new InMemoryStore();
+
+        var result = new BackupManager(new BackupOptions { Folder = _folder.Path }).RestoreFile(path, target, Ct);
+
+        Assert.Equal(1, result.Generation);
+        StoreContent.AssertEqual(StoreContent.Read(source), target);
+        Assert.False(File.Exists(path + ".restored"));
+    }
+
+    [Fact]
+    public void RestoreFile_DamagedFile_ThrowsWithOffsetAndLeavesStoreEmpty()
+    {
+        using var source = new InMemoryStore();
+        StoreContent.FillAwkward(source, withLargeValue: false);
+        var path = new BackupManager(new BackupOptions { Folder = _folder.Path }).Backup(source, cancellationToken: Ct).Path;
+        FlipByte(path, 500);
+        using var target = new InMemoryStore();
+
+        var ex = Assert.Throws<BackupCorruptException>(() => new BackupManager(new BackupOptions { Folder = _folder.Path }).RestoreFile(path, target, Ct));
+
+        Assert.InRange(ex.Offset, 0, 500);
+        Assert.Empty(target.ListPartitions());
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
     public void Options_KeepFewerThanTwo_AreRejected() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new BackupManager(new BackupOptions { Folder = _folder.Path, KeepGenerations = 1 }));
 
