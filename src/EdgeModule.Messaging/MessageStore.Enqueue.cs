@@ -13,6 +13,8 @@ public sealed partial class MessageStore
     private long _messageCount;
     private long _bytes;
     private bool _refusing;
+    private IWriteBatch? _enqueueBatch;
+    private bool _disposed;
 
     /// <summary>
     /// Stores <paramref name="message"/> for every endpoint the route of <paramref name="input"/> names, in one atomic
@@ -61,10 +63,13 @@ public sealed partial class MessageStore
         long number;
         lock (_writeLock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             ThrowIfOverLimit(record.Length);
             number = _lastMessageNumber + 1;
             var messageKey = StoreLayout.SequenceKey(number);
-            using var batch = _store.CreateWriteBatch();
+            // One batch, reused under the lock: both backends copy what is added, and a failed write leaves it as it was.
+            var batch = _enqueueBatch ??= _store.CreateWriteBatch();
+            batch.Clear();
             batch.Put(_messages, messageKey, record);
             if (queues.Length > 1)
             {
@@ -111,6 +116,20 @@ public sealed partial class MessageStore
         }
 
         return new EnqueueResult(number, endpoints, record.Length);
+    }
+
+    /// <summary>
+    /// Frees the reusable write batch (a native object with RocksDB). Dispose the message store before the
+    /// <see cref="IKeyValueStore"/>, after the pump stopped; it does not dispose the key-value store.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            _disposed = true;
+            _enqueueBatch?.Dispose();
+            _enqueueBatch = null;
+        }
     }
 
     /// <summary>Under the write lock. Logs the first refusal of a run of them, not each one.</summary>

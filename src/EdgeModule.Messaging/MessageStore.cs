@@ -29,7 +29,7 @@ namespace EdgeModule.Messaging;
 /// The store does not own the <see cref="IKeyValueStore"/>: the host opens and disposes it, after stopping the pump.
 /// Thread safety: every member may be called from any thread; one pump per endpoint.
 /// </remarks>
-public sealed partial class MessageStore
+public sealed partial class MessageStore : IDisposable
 {
     private readonly IKeyValueStore _store;
     private readonly MessageStoreOptions _options;

@@ -42,29 +42,20 @@ internal static class MessageCodec
 
     public static byte[] Encode(EdgeMessage message, long enqueuedTicks)
     {
-        var strings = SystemStrings(message);
-        var size = 1 + 8 + 1 + 1 + VarIntSize(message.Body.Length) + message.Body.Length;
+        // Two passes over the fields, no intermediate collections: size first, then write into the exact array.
         var systemCount = 0;
-        foreach (var (_, value) in strings)
+        var size = 1 + 8;
+        for (var tag = TagMessageId; tag <= TagConnectionModuleId; tag++)
         {
-            if (value is not null)
+            var n = SystemFieldSize(message, tag);
+            if (n >= 0)
             {
-                var n = StrictUtf8.GetByteCount(value);
                 size += 1 + VarIntSize(n) + n;
                 systemCount++;
             }
         }
 
-        foreach (var time in new[] { message.CreationTimeUtc, message.ExpiryTimeUtc })
-        {
-            if (time is not null)
-            {
-                size += 1 + 1 + 8;
-                systemCount++;
-            }
-        }
-
-        size += VarIntSize(message.Properties.Count) - 1;
+        size += VarIntSize(systemCount) + VarIntSize(message.Properties.Count);
         foreach (var (name, value) in message.Properties)
         {
             var n = StrictUtf8.GetByteCount(name);
@@ -72,23 +63,18 @@ internal static class MessageCodec
             size += VarIntSize(n) + n + VarIntSize(v) + v;
         }
 
+        size += VarIntSize(message.Body.Length) + message.Body.Length;
         var buffer = new byte[size];
         var span = buffer.AsSpan();
         span[0] = Version;
         BinaryPrimitives.WriteInt64LittleEndian(span[1..], enqueuedTicks);
         var pos = 9;
         pos += WriteVarInt(span[pos..], systemCount);
-        foreach (var (tag, value) in strings)
+        for (var tag = TagMessageId; tag <= TagConnectionModuleId; tag++)
         {
-            if (value is not null)
-            {
-                span[pos++] = tag;
-                pos += WriteString(span[pos..], value);
-            }
+            pos += WriteSystemField(span[pos..], message, tag);
         }
 
-        pos = WriteTime(span, pos, TagCreationTime, message.CreationTimeUtc);
-        pos = WriteTime(span, pos, TagExpiryTime, message.ExpiryTimeUtc);
         pos += WriteVarInt(span[pos..], message.Properties.Count);
         foreach (var (name, value) in message.Properties)
         {
@@ -155,12 +141,50 @@ internal static class MessageCodec
         };
     }
 
-    private static (byte Tag, string? Value)[] SystemStrings(EdgeMessage m) =>
-    [
-        (TagMessageId, m.MessageId), (TagCorrelationId, m.CorrelationId), (TagContentType, m.ContentType),
-        (TagContentEncoding, m.ContentEncoding), (TagUserId, m.UserId), (TagTo, m.To), (TagInputName, m.InputName),
-        (TagOutputName, m.OutputName), (TagConnectionDeviceId, m.ConnectionDeviceId), (TagConnectionModuleId, m.ConnectionModuleId),
-    ];
+    private static string? SystemString(EdgeMessage m, byte tag) => tag switch
+    {
+        TagMessageId => m.MessageId,
+        TagCorrelationId => m.CorrelationId,
+        TagContentType => m.ContentType,
+        TagContentEncoding => m.ContentEncoding,
+        TagUserId => m.UserId,
+        TagTo => m.To,
+        TagInputName => m.InputName,
+        TagOutputName => m.OutputName,
+        TagConnectionDeviceId => m.ConnectionDeviceId,
+        TagConnectionModuleId => m.ConnectionModuleId,
+        _ => null,
+    };
+
+    private static DateTimeOffset? SystemTime(EdgeMessage m, byte tag) => tag switch
+    {
+        TagCreationTime => m.CreationTimeUtc,
+        TagExpiryTime => m.ExpiryTimeUtc,
+        _ => null,
+    };
+
+    /// <summary>Encoded length of the field's value, or -1 when the message does not have it.</summary>
+    private static int SystemFieldSize(EdgeMessage m, byte tag) =>
+        SystemTime(m, tag) is not null ? 8 : SystemString(m, tag) is { } s ? StrictUtf8.GetByteCount(s) : -1;
+
+    private static int WriteSystemField(Span<byte> span, EdgeMessage m, byte tag)
+    {
+        if (SystemTime(m, tag) is { } time)
+        {
+            span[0] = tag;
+            span[1] = 8;
+            BinaryPrimitives.WriteInt64LittleEndian(span[2..], time.UtcTicks);
+            return 10;
+        }
+
+        if (SystemString(m, tag) is { } text)
+        {
+            span[0] = tag;
+            return 1 + WriteString(span[1..], text);
+        }
+
+        return 0;
+    }
 
     private static string? Text(Dictionary<byte, ReadOnlyMemory<byte>> fields, byte tag, Reader reader) =>
         fields.TryGetValue(tag, out var bytes) ? reader.Utf8(bytes.Span) : null;
@@ -175,19 +199,6 @@ internal static class MessageCodec
         var ticks = bytes.Length == 8 ? BinaryPrimitives.ReadInt64LittleEndian(bytes.Span) : -1;
         return ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero)
             : throw reader.Corrupt($"time field {tag} is {bytes.Length} bytes or out of range");
-    }
-
-    private static int WriteTime(Span<byte> span, int pos, byte tag, DateTimeOffset? time)
-    {
-        if (time is { } t)
-        {
-            span[pos] = tag;
-            span[pos + 1] = 8;
-            BinaryPrimitives.WriteInt64LittleEndian(span[(pos + 2)..], t.UtcTicks);
-            pos += 10;
-        }
-
-        return pos;
     }
 
     private static int WriteString(Span<byte> span, string value)

@@ -55,8 +55,12 @@ public abstract class MessagingTestBase(Backend backend) : IDisposable
         return fresh;
     }
 
-    internal MessageStore OpenStore(IKeyValueStore store, MessageStoreOptions? options = null) =>
-        new(store, options ?? new MessageStoreOptions { Routes = Routes }, Clock, StoreLog);
+    internal MessageStore OpenStore(IKeyValueStore store, MessageStoreOptions? options = null)
+    {
+        var messageStore = new MessageStore(store, options ?? new MessageStoreOptions { Routes = Routes }, Clock, StoreLog);
+        _opened.Add(messageStore);
+        return messageStore;
+    }
 
     internal static EdgeMessage Message(int i, int bodyBytes = 16) =>
         new(Enumerable.Range(0, bodyBytes).Select(b => (byte)(b + i)).ToArray())

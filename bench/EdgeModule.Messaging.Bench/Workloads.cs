@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using EdgeModule.Storage;
+
+namespace EdgeModule.Messaging.Bench;
+
+/// <summary>
+/// The message store's phases, each beside a baseline doing the same storage work by hand on the same backend:
+/// raw puts of the same record bytes, a raw cursor scan copying them, raw batched removes. The ratio shows what the
+/// message layer (encoding, queue entries, reference counts, checkpoints, snapshots) costs on top.
+/// </summary>
+internal static class Workloads
+{
+    public const int BodyBytes = 1024;
+    public const int ReadBatchSize = 100;
+
+    public static EdgeMessage Message(int i) => new(new byte[BodyBytes])
+    {
+        MessageId = $"msg-{i:D8}",
+        ContentType = "application/json",
+        ContentEncoding = "utf-8",
+        CreationTimeUtc = DateTimeOffset.UnixEpoch,
+        Properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["sensor"] = "temperature" },
+    };
+
+    /// <summary>Enqueue, forward-read with checkpoints, cleanup, then the same messages again as one interleaved cycle.</summary>
+    public static Dictionary<string, double> MessageStore(IKeyValueStore kv, EdgeMessage[] messages)
+    {
+        var store = new MessageStore(kv, new MessageStoreOptions { MaxStoreBytes = long.MaxValue });
+        var rates = new Dictionary<string, double>
+        {
+            ["enqueue"] = Rate(messages.Length, () =>
+            {
+                foreach (var m in messages)
+                {
+                    store.Enqueue("input1", m);
+                }
+            }),
+            ["forward-read + checkpoint"] = Rate(messages.Length, () =>
+            {
+                for (var b = store.ReadBatch("output1", ReadBatchSize); !b.IsEmpty; b = store.ReadBatch("output1", ReadBatchSize))
+                {
+                    store.Acknowledge(b);
+                }
+            }),
+            ["cleanup"] = Rate(messages.Length, () => store.Cleanup()),
+        };
+
+        // The steady state of a module: messages arrive, are forwarded in batches, cleanup runs now and then.
+        rates["cycle (all four)"] = Rate(messages.Length, () =>
+        {
+            for (var i = 0; i < messages.Length; i += 1000)
+            {
+                for (var j = i; j < Math.Min(i + 1000, messages.Length); j++)
+                {
+                    store.Enqueue("input1", messages[j]);
+                }
+
+                for (var b = store.ReadBatch("output1", ReadBatchSize); !b.IsEmpty; b = store.ReadBatch("output1", ReadBatchSize))
+                {
+                    store.Acknowledge(b);
+                }
+
+                if (i % 20_000 == 0)
+                {
+                    store.Cleanup();
+                }
+            }
+
+            store.Cleanup();
+        });
+        return rates;
+    }
+
+    /// <summary>The same storage work by hand: one put per record, a scan that copies values, batched removes.</summary>
+    public static Dictionary<string, double> Raw(IKeyValueStore kv, byte[][] records)
+    {
+        var p = kv.GetOrCreatePartition("raw");
+        var keys = records.Select((_, i) => Key(i + 1)).ToArray();
+        var rates = new Dictionary<string, double>
+        {
+            ["enqueue"] = Rate(records.Length, () => Put(p, keys, records, 0, records.Length)),
+            ["forward-read + checkpoint"] = Rate(records.Length, () => Scan(p)),
+            ["cleanup"] = Rate(records.Length, () => Remove(kv, p, keys, 0, records.Length)),
+        };
+        rates["cycle (all four)"] = Rate(records.Length, () =>
+        {
+            for (var i = 0; i < records.Length; i += 1000)
+            {
+                var n = Math.Min(1000, records.Length - i);
+                Put(p, keys, records, i, n);
+                Scan(p);
+                Remove(kv, p, keys, i, n);
+            }
+        });
+        return rates;
+    }
+
+    private static void Put(IPartition p, byte[][] keys, byte[][] records, int from, int count)
+    {
+        for (var i = from; i < from + count; i++)
+        {
+            p.Put(keys[i], records[i]);
+        }
+    }
+
+    private static long Scan(IPartition p)
+    {
+        long bytes = 0;
+        using var cursor = p.OpenCursor();
+        for (cursor.SeekToFirst(); cursor.IsValid; cursor.Next())
+        {
+            bytes += cursor.Value.ToArray().Length;
+        }
+
+        return bytes;
+    }
+
+    private static void Remove(IKeyValueStore kv, IPartition p, byte[][] keys, int from, int count)
+    {
+        using var batch = kv.CreateWriteBatch();
+        for (var i = from; i < from + count; i++)
+        {
+            batch.Remove(p, keys[i]);
+            if (batch.Count == 8192)
+            {
+                kv.Write(batch);
+                batch.Clear();
+            }
+        }
+
+        kv.Write(batch);
+    }
+
+    private static byte[] Key(long i)
+    {
+        var key = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(key, i);
+        return key;
+    }
+
+    private static double Rate(int count, Action work)
+    {
+        var sw = Stopwatch.StartNew();
+        work();
+        return count / sw.Elapsed.TotalSeconds;
+    }
+}
