@@ -5,7 +5,7 @@ namespace EdgeModule.Storage.RocksDb.Tests;
 public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
 {
     [Fact]
-    public void Defaults_AreTheDocumentedEdgeFriendlyValues()
+    public void Options_NothingSet_AreTheDocumentedEdgeFriendlyDefaults()
     {
         var options = new RocksDbStoreOptions { Path = "/data" };
 
@@ -50,7 +50,7 @@ public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
     }
 
     [Fact]
-    public void Validate_UnlimitedOpenFiles_IsAllowed()
+    public void Open_UnlimitedOpenFiles_IsAllowed()
     {
         var p = Open(o => new RocksDbStoreOptions { Path = o.Path, MaxOpenFiles = -1 }).GetOrCreatePartition("a");
         p.Put([1], [1]);

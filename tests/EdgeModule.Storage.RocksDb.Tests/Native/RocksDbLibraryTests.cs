@@ -23,7 +23,7 @@ public sealed class RocksDbLibraryTests
     }
 
     [Fact]
-    public void Candidates_UnversionedFirstThenRuntimeSonames()
+    public void Candidates_Default_UnversionedFirstThenRuntimeSonames()
     {
         Assert.Equal(["librocksdb.so", "librocksdb.so.7.8", "librocksdb.so.7"], RocksDbLibrary.Candidates);
     }
