@@ -10,8 +10,9 @@ namespace EdgeModule.Storage;
 /// <remarks>
 /// Thread safety: every member may be called from any thread. Writes are linearizable; a <see cref="IWriteBatch"/>
 /// becomes visible all at once. Cursors and snapshots read a fixed point in time and never fail because another thread
-/// wrote. After <see cref="IDisposable.Dispose"/>, every call throws <see cref="ObjectDisposedException"/>; native
-/// resources are freed only once the last cursor or snapshot that still uses them is disposed.
+/// wrote. After <see cref="IDisposable.Dispose"/>, every call on the store and its partitions throws
+/// <see cref="ObjectDisposedException"/>; cursors and snapshots opened before keep reading their point in time until
+/// they are disposed, and native resources are freed only then.
 /// </remarks>
 public interface IKeyValueStore : IDisposable
 {
