@@ -123,7 +123,12 @@ public sealed partial class MessageStore
         }
 
         count--;
-        pass.RefCounts[entry.MessageNumber] = count;
+        if (count > 0 || pass.RefCounts.ContainsKey(entry.MessageNumber))
+        {
+            // Only shared messages need remembering: a count of 1 means no other entry names the message.
+            pass.RefCounts[entry.MessageNumber] = count;
+        }
+
         if (count <= 0)
         {
             pass.Batch.Remove(_messages, key);
