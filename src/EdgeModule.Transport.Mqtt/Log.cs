@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(4014, LogLevel.Error, "The handler for input {Input} did not finish within {Timeout}; the message is acknowledged")]
     public static partial void InputHandlerTimedOut(ILogger logger, string input, TimeSpan timeout);
 
+    [LoggerMessage(4015, LogLevel.Debug, "The handler for input {Input} rejected a message ({Reason}); the connection is aborted unacknowledged and reopened in {Delay}")]
+    public static partial void InputRejected(ILogger logger, string input, string reason, TimeSpan delay);
+
     [LoggerMessage(4020, LogLevel.Warning, "Direct method {Method} answered {Status}: {Reason}")]
     public static partial void MethodRejected(ILogger logger, string method, int status, string reason);
 

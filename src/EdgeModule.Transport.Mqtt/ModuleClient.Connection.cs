@@ -18,6 +18,11 @@ public sealed partial class ModuleClient
     private readonly Lock _statusLock = new();
     private ConnectionAttempt? _attempt;
 
+    // Input rejection (see ModuleClient.Dispatch): written on the network thread, read by the supervisor after Lost.
+    private volatile bool _rejectedOnThisConnection;
+    private int _consecutiveRejections;
+    private TimeSpan _rejectionDelay;
+
     private ResiliencePipeline BuildReconnectPipeline() =>
         new ResiliencePipelineBuilder { TimeProvider = _timeProvider }
             .AddRetry(new RetryStrategyOptions
@@ -31,7 +36,14 @@ public sealed partial class ModuleClient
                 OnRetry = args =>
                 {
                     Log.ConnectAttemptFailed(_logger, _options.EffectiveClientId, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception);
-                    SetStatus(ConnectionStatus.DisconnectedRetrying, ReasonFor(args.Outcome.Exception), args.Outcome.Exception);
+
+                    // A message redelivered right after CONNACK may be refused again before the SUBACKs arrive: that
+                    // ends the attempt on purpose and is not a connection problem worth a warning.
+                    if (!_rejectedOnThisConnection)
+                    {
+                        SetStatus(ConnectionStatus.DisconnectedRetrying, ReasonFor(args.Outcome.Exception), args.Outcome.Exception);
+                    }
+
                     return default;
                 },
             })
@@ -112,6 +124,22 @@ public sealed partial class ModuleClient
                 await renewTask.ConfigureAwait(false);
             }
 
+            if (_rejectedOnThisConnection)
+            {
+                // Our own abort to refuse a message, not a failure: no status change (it would log a warning per
+                // refused message), just the backoff before the broker may redeliver it.
+                try
+                {
+                    await Task.Delay(_rejectionDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
             var reason = attempt.RenewingToken ? ConnectionStatusChangeReason.ExpiredSasToken : ConnectionStatusChangeReason.CommunicationError;
             SetStatus(ConnectionStatus.DisconnectedRetrying, reason, null);
         }
@@ -136,6 +164,7 @@ public sealed partial class ModuleClient
         }
 
         // Blocking TCP + TLS connect; deliberately synchronous (a cancelled Task.Run would leave it running).
+        _rejectedOnThisConnection = false;
         connection.Connect();
         try
         {

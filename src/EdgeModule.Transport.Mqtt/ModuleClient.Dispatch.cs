@@ -35,6 +35,13 @@ public sealed partial class ModuleClient
 
     private void HandleInput(string topic, ReadOnlySpan<byte> payload)
     {
+        // After a rejection the socket is shut: later messages of the same read would only be stored twice (their
+        // PUBACKs cannot leave either) and would overtake the rejected one. The broker redelivers them all, in order.
+        if (_rejectedOnThisConnection)
+        {
+            return;
+        }
+
         if (!_topics.TryParseInput(topic, out var inputName, out var bag))
         {
             Log.MalformedMessage(_logger, topic, "no input name");
@@ -73,14 +80,40 @@ public sealed partial class ModuleClient
             {
                 Log.InputHandlerTimedOut(_logger, inputName, _options.InputHandlerTimeout);
             }
+            else
+            {
+                _consecutiveRejections = 0;
+            }
+        }
+        catch (Exception ex) when (Unwrap(ex) is MessageRejectedException rejected)
+        {
+            Reject(inputName, rejected);
         }
         catch (Exception ex)
         {
-            Log.InputHandlerFailed(_logger, inputName, ex is AggregateException { InnerException: { } inner } ? inner : ex);
+            Log.InputHandlerFailed(_logger, inputName, Unwrap(ex));
         }
         finally
         {
             _inInputHandler.Value = false;
         }
+    }
+
+    private static Exception Unwrap(Exception ex) => ex is AggregateException { InnerException: { } inner } ? inner : ex;
+
+    /// <summary>
+    /// The handler refused the message: end the connection before its queued PUBACK is written, so the broker keeps
+    /// it for the persistent session and redelivers it after the reconnect, which waits an exponentially growing
+    /// delay (ReconnectMinDelay doubling up to ReconnectMaxDelay) while the handler keeps refusing.
+    /// </summary>
+    private void Reject(string inputName, MessageRejectedException rejected)
+    {
+        var attempts = Math.Min(++_consecutiveRejections, 30);
+        var delay = TimeSpan.FromTicks(Math.Min(
+            _options.ReconnectMinDelay.Ticks * (1L << Math.Min(attempts - 1, 20)), _options.ReconnectMaxDelay.Ticks));
+        _rejectionDelay = delay;
+        _rejectedOnThisConnection = true;
+        Log.InputRejected(_logger, inputName, rejected.Message, delay);
+        _connection!.AbortFromNetworkThread();
     }
 }

@@ -168,13 +168,30 @@ public sealed partial class ModuleClient : IAsyncDisposable
     public Task SendEventAsync(Message message, CancellationToken cancellationToken) =>
         SendCoreAsync(null, message, cancellationToken);
 
-    private Task SendCoreAsync(string? outputName, Message message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes <paramref name="message"/> straight to input <paramref name="inputName"/> of module
+    /// <paramref name="targetModuleId"/> on the same device (<c>devices/{d}/modules/{target}/inputs/{input}/{bag}</c>),
+    /// playing edgeHub's routing on a plain broker: for standalone runs (a simulated sensor), tests and benchmarks.
+    /// edgeHub itself does not accept publishes to an input topic. Completes on the broker's PUBACK.
+    /// </summary>
+    public Task SendToInputAsync(string targetModuleId, string inputName, Message message, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetModuleId);
+        ArgumentException.ThrowIfNullOrEmpty(inputName);
+        var prefix = new IotHubTopics(_options.DeviceId, targetModuleId).InputsPrefix + inputName + "/";
+        return SendCoreAsync(prefix, null, message, cancellationToken);
+    }
+
+    private Task SendCoreAsync(string? outputName, Message message, CancellationToken cancellationToken) =>
+        SendCoreAsync(_topics.EventsPrefix, outputName, message, cancellationToken);
+
+    private Task SendCoreAsync(string topicPrefix, string? outputName, Message message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfInsideInputHandler();
-        var topic = MessageCodec.EncodeTopic(_topics.EventsPrefix, message, outputName);
-        var size = message.Body.Length + topic.Length - _topics.EventsPrefix.Length;
+        var topic = MessageCodec.EncodeTopic(topicPrefix, message, outputName);
+        var size = message.Body.Length + topic.Length - topicPrefix.Length;
         if (size > _options.MaxMessageSize)
         {
             return Task.FromException(new MessageTooLargeException(size, _options.MaxMessageSize));

@@ -100,6 +100,26 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends the connection at once, without DISCONNECT and without writing anything still queued: only from the
+    /// network thread (inside a callback), where libmosquitto has queued but, in threaded mode, not yet written the
+    /// PUBACK of the message being handled. The next write and read fail, <c>mosquitto_loop</c> returns an error and
+    /// <see cref="ConnectionLost"/> follows as for any lost connection; reconnecting discards the queued packets.
+    /// </summary>
+    public void AbortFromNetworkThread()
+    {
+        if (Thread.CurrentThread != _loopThread)
+        {
+            throw new InvalidOperationException("Abort only from the network thread: elsewhere the PUBACK may already be on the wire.");
+        }
+
+        var socket = NativeMethods.mosquitto_socket(_handle);
+        if (socket >= 0 && LibcMethods.Shutdown(socket, LibcMethods.ShutReadWrite) != 0)
+        {
+            throw new MqttTransportException($"shutdown() of the MQTT socket failed (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
     /// <summary>Queues a PUBLISH. QoS 0 completes when queued; QoS 1 when the broker's PUBACK arrives.</summary>
     public Task PublishAsync(string topic, ReadOnlySpan<byte> payload, int qos)
     {

@@ -100,6 +100,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     internal static partial int mosquitto_disconnect(MosquittoHandle mosq);
 
+    /// <summary>The connection's socket descriptor, or -1 when none is open; the library owns (and closes) it.</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial int mosquitto_socket(MosquittoHandle mosq);
+
     /// <summary>One select/read/write round; only ever called from the connection's own loop thread.</summary>
     [LibraryImport(LibraryName)]
     internal static partial int mosquitto_loop(MosquittoHandle mosq, int timeoutMs, int maxPackets);
