@@ -37,6 +37,12 @@ public sealed partial class BackupManager
     {
         lock (_gate)
         {
+            if (!Directory.Exists(Folder))
+            {
+                return [];
+            }
+
+            using var folderLock = FolderLock.Acquire(Folder);
             return CleanupLeftoversCore();
         }
     }

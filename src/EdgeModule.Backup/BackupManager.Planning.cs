@@ -61,6 +61,7 @@ public sealed partial class BackupManager
         lock (_gate)
         {
             EnsureFolderWritable();
+            using var folderLock = FolderLock.Acquire(Folder);
             var path = Path.Combine(Folder, GenerationFiles.ProbeFileName);
             var buffer = new byte[Math.Min(probeBytes, _options.WriteBufferBytes)];
             Random.Shared.NextBytes(buffer);

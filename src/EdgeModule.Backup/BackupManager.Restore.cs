@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Internal;
 using EdgeModule.Backup.Restoring;
 using EdgeModule.Storage;
 
@@ -23,6 +24,7 @@ public sealed partial class BackupManager
         lock (_gate)
         {
             EnsureFolderWritable();
+            using var folderLock = FolderLock.Acquire(Folder);
             var leftovers = CleanupLeftoversCore();
             EnsureEmpty(store);
 

@@ -13,7 +13,7 @@ namespace EdgeModule.Backup;
 /// The order of a backup's steps is the crash-safety protocol; a process killed between any two of them leaves the
 /// previous generations untouched and no file that could pass for a complete generation:
 /// <list type="number">
-/// <item>Check the folder exists and is writable; pick generation N = highest number seen + 1.</item>
+/// <item>Check the folder exists and is writable, lock it against other processes; pick generation N = highest number seen + 1.</item>
 /// <item>Take a snapshot of the store: one instant, consistent across partitions; writers keep running.</item>
 /// <item>Create <c>backup-N.ebk.tmp</c> (create-new, mode 0600) and stream the header, one full segment and its commit
 /// frame into it with large sequential writes; the deadline and cancellation are checked before every write.</item>
@@ -57,8 +57,9 @@ public sealed partial class BackupManager
         ArgumentNullException.ThrowIfNull(store);
         lock (_gate)
         {
-            // Step 1: folder and generation number.
+            // Step 1: folder (exclusively ours for now) and generation number.
             EnsureFolderWritable();
+            using var folderLock = FolderLock.Acquire(Folder);
             CheckDeadline(deadline, 0, cancellationToken);
             var started = _time.GetTimestamp();
             var generation = NextGeneration();
@@ -157,7 +158,7 @@ public sealed partial class BackupManager
                 Folder, $"The backup folder '{Folder}' {what}. Create it (mount it from the host) or set BackupFolder to another path.");
         }
 
-        var probe = Path.Combine(Folder, GenerationFiles.ProbeFileName);
+        var probe = Path.Combine(Folder, GenerationFiles.WriteCheckFileName());
         try
         {
             using (CreatePrivateFile(probe))

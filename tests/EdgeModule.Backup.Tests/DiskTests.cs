@@ -25,7 +25,7 @@ public sealed class DiskTests
         Assert.EndsWith(".ebk.tmp", ex.Path, StringComparison.Ordinal);
         Assert.False(File.Exists(ex.Path));
         Assert.Equal(previous.Path, Assert.Single(manager.ListGenerations()).Path);
-        Assert.Single(Directory.EnumerateFileSystemEntries(mount.Path));
+        Assert.Single(Directory.EnumerateFileSystemEntries(mount.Path), f => !f.EndsWith("backup.lock", StringComparison.Ordinal));
         using var target = new InMemoryStore();
         Assert.Equal(RestoreOutcome.Restored, manager.Restore(target, Ct).Outcome);
         StoreContent.AssertEqual(expected, target);

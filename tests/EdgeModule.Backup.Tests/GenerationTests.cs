@@ -267,7 +267,7 @@ public sealed class GenerationTests : IDisposable
 
         Assert.Contains("out of order", ex.Message, StringComparison.Ordinal);
         Assert.Equal(previous.Path, Assert.Single(manager.ListGenerations()).Path);
-        Assert.Single(Directory.EnumerateFileSystemEntries(_folder.Path));
+        Assert.Single(Directory.EnumerateFileSystemEntries(_folder.Path), f => !f.EndsWith("backup.lock", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -299,6 +299,19 @@ public sealed class GenerationTests : IDisposable
         Assert.InRange(ex.Offset, 0, 500);
         Assert.Empty(target.ListPartitions());
         Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public void Backup_FolderLockedByAnotherProcess_ThrowsNamingTheFolder()
+    {
+        // Another open file description with FileShare.None holds the same flock another process would.
+        using var other = new FileStream(Path.Combine(_folder.Path, "backup.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        using var store = new InMemoryStore();
+
+        var ex = Assert.Throws<BackupFolderException>(() => new BackupManager(new BackupOptions { Folder = _folder.Path }).Backup(store, cancellationToken: Ct));
+
+        Assert.Contains("in use by another process", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(_folder.Path, ex.Path);
     }
 
     [Fact]

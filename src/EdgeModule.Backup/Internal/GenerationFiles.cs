@@ -16,6 +16,7 @@ internal static partial class GenerationFiles
     public const string ReasonSuffix = ".reason.txt";
     public const string QuarantineFolderName = "quarantine";
     public const string ProbeFileName = "write-speed-probe" + TempSuffix;
+    public const string WriteCheckPrefix = "write-check-";
 
     public static string FileName(long generation) =>
         string.Create(CultureInfo.InvariantCulture, $"backup-{generation:D12}{Extension}");
@@ -34,8 +35,12 @@ internal static partial class GenerationFiles
         return match.Success ? long.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>A unique name for the file that checks the folder is writable (two processes may check at once).</summary>
+    public static string WriteCheckFileName() => $"{WriteCheckPrefix}{Guid.NewGuid():N}{TempSuffix}";
+
     public static bool IsLeftoverTemp(string fileName) =>
-        fileName == ProbeFileName || (AnyName().IsMatch(fileName) && fileName.EndsWith(TempSuffix, StringComparison.Ordinal));
+        fileName.EndsWith(TempSuffix, StringComparison.Ordinal)
+        && (fileName == ProbeFileName || fileName.StartsWith(WriteCheckPrefix, StringComparison.Ordinal) || AnyName().IsMatch(fileName));
 
     [GeneratedRegex(@"^backup-(\d{12})\.ebk$", RegexOptions.CultureInvariant)]
     private static partial Regex GenerationName();
