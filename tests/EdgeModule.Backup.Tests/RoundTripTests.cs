@@ -45,6 +45,26 @@ public sealed class RoundTripTests : IDisposable
         StoreContent.AssertEqual(expected, target);
     }
 
+    [Fact]
+    public void BackupThenRestore_ValuesLargerThanBuffers_StreamThroughAndStayByteExact()
+    {
+        using var source = StoreFactory.Create(Backend.Memory, _folder);
+        StoreContent.FillAwkward(source);
+        var random = new Random(5);
+        var huge = new byte[5 << 20];
+        random.NextBytes(huge);
+        source.GetOrCreatePartition("large").Put("five-mebibytes"u8.ToArray(), huge);
+        var expected = StoreContent.Read(source);
+        var options = new BackupOptions { Folder = _folder.Sub("backups"), WriteBufferBytes = 64 << 10, ReadBufferBytes = 64 << 10 };
+        var manager = new BackupManager(options);
+
+        manager.Backup(source, cancellationToken: Ct);
+        using var target = StoreFactory.Create(Backend.Memory, _folder);
+        manager.Restore(target, Ct);
+
+        StoreContent.AssertEqual(expected, target);
+    }
+
     [Theory]
     [MemberData(nameof(Pairs))]
     public void BackupThenRestore_EmptyStore_GivesEmptyStore(Backend from, Backend to)
