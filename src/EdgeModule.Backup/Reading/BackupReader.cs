@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using EdgeModule.Backup.Format;
+using EdgeModule.Storage;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeModule.Backup;
@@ -234,6 +235,16 @@ public sealed class BackupReader : IDisposable
         if (!r.Ok || !r.AtEnd || string.IsNullOrEmpty(name))
         {
             throw Corrupt("the partition frame's name is malformed");
+        }
+
+        try
+        {
+            // A name no store accepts would otherwise pass verification and fail half-way through a restore.
+            StorageArguments.ValidatePartitionName(name);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Corrupt($"the partition name is not allowed: {ex.Message}");
         }
 
         if (PartitionName is not null && string.CompareOrdinal(PartitionName, name) >= 0)

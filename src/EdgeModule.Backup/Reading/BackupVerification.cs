@@ -29,6 +29,14 @@ public sealed record BackupVerification
 
     public long FileBytes { get; init; }
 
+    /// <summary>
+    /// The longest key and value in a sound file: a host compares them with the target store's
+    /// <c>StorageOptions</c> limits before restoring, since a record over a limit would stop a restore half-way.
+    /// </summary>
+    public int LongestKey { get; init; }
+
+    public int LongestValue { get; init; }
+
     /// <summary>The file's prefix that is known sound: the end of the last commit frame before the first failure.</summary>
     public long SoundBytes { get; init; }
 

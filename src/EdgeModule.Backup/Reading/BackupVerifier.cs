@@ -23,6 +23,7 @@ public static class BackupVerifier
         using (reader)
         {
             long partitions = 0, records = 0, recordBytes = 0;
+            int maxKey = 0, maxValue = 0;
             try
             {
                 var count = 0;
@@ -34,7 +35,12 @@ public static class BackupVerifier
                         cancellationToken.ThrowIfCancellationRequested();
                     }
 
-                    if (kind == BackupEntryKind.Commit)
+                    if (kind == BackupEntryKind.Record)
+                    {
+                        maxKey = Math.Max(maxKey, reader.Key.Length);
+                        maxValue = Math.Max(maxValue, reader.Value.Length);
+                    }
+                    else if (kind == BackupEntryKind.Commit)
                     {
                         partitions += reader.LastCommit!.Partitions;
                         records += reader.LastCommit.Records;
@@ -42,7 +48,12 @@ public static class BackupVerifier
                     }
                 }
 
-                return Summary(path, reader, partitions, records, recordBytes) with { Problem = BackupProblem.None };
+                return Summary(path, reader, partitions, records, recordBytes) with
+                {
+                    Problem = BackupProblem.None,
+                    LongestKey = maxKey,
+                    LongestValue = maxValue,
+                };
             }
             catch (BackupCorruptException ex)
             {

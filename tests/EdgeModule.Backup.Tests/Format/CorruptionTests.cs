@@ -82,6 +82,26 @@ public sealed class CorruptionTests : IDisposable
         Assert.Contains("version 2", result.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Verify_PartitionNameNoStoreAccepts_IsCorruptAtThatFrame()
+    {
+        // A frame that is intact (CRC fixed up) but names a partition "al/ha": it would fail half-way through a restore.
+        var copy = (byte[])_original.Clone();
+        var at = copy.AsSpan().IndexOf("alpha"u8);
+        copy[at + 2] = (byte)'/';
+        var frameStart = at - 7;
+        var body = Backup.Format.BackupFormat.FrameHeaderSize + BitConverter.ToInt32(copy, frameStart);
+        BitConverter.TryWriteBytes(copy.AsSpan(frameStart + body), Backup.Format.Crc32C.Compute(copy.AsSpan(frameStart, body)));
+        var path = Path.Combine(_folder.Path, "bad-name.ebk");
+        File.WriteAllBytes(path, copy);
+
+        var result = BackupVerifier.Verify(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(BackupProblem.Corrupt, result.Problem);
+        Assert.Equal(frameStart, result.FirstBadOffset);
+        Assert.Contains("not allowed", result.Reason, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Opt-in: EDGEMODULE_BACKUP_FUZZ=&lt;iterations&gt; runs random multi-byte mutations (flips, overwrites, inserts,
     /// deletes, splices) of a backup with a 1 MiB value and checks each is detected and never throws.

@@ -40,6 +40,8 @@ public sealed class GoldenFileTests
         Assert.Equal(1, result.Segments);
         Assert.Equal(3, result.Partitions);
         Assert.Equal(5, result.Records);
+        Assert.Equal(2, result.LongestKey);
+        Assert.Equal(11, result.LongestValue);
         Assert.Equal(new FileInfo(GoldenPath).Length, result.SoundBytes);
     }
 
