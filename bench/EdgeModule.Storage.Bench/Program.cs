@@ -60,6 +60,7 @@ work.Delete(recursive: true);
 
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"Storage benchmark: {ops:N0} ops a case, 16-byte big-endian keys, {Workloads.ValueBytes}-byte values, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+report.AppendLine(CultureInfo.InvariantCulture, $"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && concurrent}; load average before the run: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 report.AppendLine("Baseline: the RocksDB C API doing the same writes (bench/native/rocksdb_baseline.c), same run, same options.");
 report.AppendLine("seek+scan100 counts entries read (a seek every 100).");
 report.AppendLine();

@@ -17,12 +17,17 @@ internal sealed class SkipList
     private readonly Node _head = new([], MaxLevel, null);
     private readonly Node[] _tail = new Node[MaxLevel];
     private readonly Node[] _prev = new Node[MaxLevel];
+
+    // The predecessors FindForWrite found: _prev, or _tail itself when appending (no copy: every reference stored
+    // into an array costs a GC write barrier, and appends are the hot path).
+    private Node[] _predecessors;
     private int _level = 1;
     private uint _random = 0x9E3779B9u;
 
     public SkipList()
     {
         Array.Fill(_tail, _head);
+        _predecessors = _prev;
     }
 
     public Node? First => _head.GetNext(0);
@@ -94,12 +99,13 @@ internal sealed class SkipList
         if (!ReferenceEquals(last, _head) && last.CompareTo(key) < 0)
         {
             // Appending past the largest key: the rightmost node of each level is the predecessor.
-            _tail.AsSpan().CopyTo(_prev);
+            _predecessors = _tail;
             return null;
         }
 
+        _predecessors = _prev;
         var x = _head;
-        for (var i = MaxLevel - 1; i >= 0; i--)
+        for (var i = _level - 1; i >= 0; i--)
         {
             var next = x.GetNext(i);
             while (next is not null && next.CompareTo(key) < 0)
@@ -120,20 +126,24 @@ internal sealed class SkipList
     {
         var level = RandomLevel();
         var node = new Node(key, level, head);
+        var predecessors = _predecessors;
+        var used = _level;
         for (var i = 0; i < level; i++)
         {
-            node.SetNext(i, _prev[i].GetNext(i));
+            // Levels above the list's current height have only the head before them.
+            node.SetNext(i, (i < used ? predecessors[i] : _head).GetNext(i));
         }
 
-        if (level > _level)
+        if (level > used)
         {
             Volatile.Write(ref _level, level);
         }
 
         for (var i = 0; i < level; i++)
         {
-            _prev[i].SetNext(i, node);
-            if (ReferenceEquals(_tail[i], _prev[i]))
+            var predecessor = i < used ? predecessors[i] : _head;
+            predecessor.SetNext(i, node);
+            if (ReferenceEquals(_tail[i], predecessor))
             {
                 _tail[i] = node;
             }
@@ -150,6 +160,7 @@ internal sealed class SkipList
             return;
         }
 
+        // A node that exists is never past the tail, so FindForWrite searched and left its predecessors in _prev.
         for (var i = node.Level - 1; i >= 0; i--)
         {
             if (ReferenceEquals(_prev[i].GetNext(i), node))
