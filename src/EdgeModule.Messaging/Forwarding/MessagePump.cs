@@ -151,8 +151,13 @@ public sealed class MessagePump
         new ResiliencePipelineBuilder { TimeProvider = _retryTime }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is not null and not OperationCanceledException || args.Outcome.Exception is OperationCanceledException && !args.Context.CancellationToken.IsCancellationRequested),
+                // A cancelled stop ends the loop; a disposed store or transport never comes back, so it ends it too.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception switch
+                {
+                    null or ObjectDisposedException => false,
+                    OperationCanceledException => !args.Context.CancellationToken.IsCancellationRequested,
+                    _ => true,
+                }),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
