@@ -14,8 +14,14 @@ public sealed class StorageSettings
     /// <summary>True when StorageFolder was not set: the store then lives in the container's writable layer.</summary>
     public bool StorageFolderIsDefault { get; init; }
 
-    /// <summary>In-memory store only: the most bytes it may hold (0 = no limit).</summary>
-    public long MaxStoreSizeBytes { get; init; }
+    /// <summary>Default <see cref="MaxStoreSizeBytes"/>: 1 GiB of stored messages.</summary>
+    public const long DefaultMaxStoreSizeBytes = 1L << 30;
+
+    /// <summary>
+    /// The most bytes of stored messages (the message store's limit, on both backends; 0 = no limit). The in-memory
+    /// backend gets twice this as its own hard limit, which also counts queue entries and per-entry overhead.
+    /// </summary>
+    public long MaxStoreSizeBytes { get; init; } = DefaultMaxStoreSizeBytes;
 
     public long RocksDbMaxTotalWalSize { get; init; } = RocksDbStoreOptions.DefaultMaxTotalWalSizeBytes;
 
@@ -41,7 +47,7 @@ public sealed class StorageSettings
             UsePersistentStorage = env.Boolean("UsePersistentStorage", true),
             StorageFolder = folder ?? DefaultStorageFolder,
             StorageFolderIsDefault = folder is null,
-            MaxStoreSizeBytes = env.Int64("MaxStoreSizeBytes", 0, 0, long.MaxValue),
+            MaxStoreSizeBytes = env.Int64("MaxStoreSizeBytes", DefaultMaxStoreSizeBytes, 0, long.MaxValue),
             RocksDbMaxTotalWalSize = env.Int64("RocksDB_MaxTotalWalSize", RocksDbStoreOptions.DefaultMaxTotalWalSizeBytes, RocksDbStoreOptions.MinMaxTotalWalSizeBytes, long.MaxValue),
             RocksDbWriteBufferSize = env.Int64("RocksDB_WriteBufferSize", RocksDbStoreOptions.DefaultWriteBufferSizeBytes, RocksDbStoreOptions.MinWriteBufferSizeBytes, RocksDbStoreOptions.MaxWriteBufferSizeBytes),
             RocksDbMaxOpenFiles = (int)env.Int64("RocksDB_MaxOpenFiles", RocksDbStoreOptions.DefaultMaxOpenFiles, -1, int.MaxValue),
@@ -89,5 +95,11 @@ public sealed class StorageSettings
             Compression = RocksDbCompression,
             EnableInfoLog = RocksDbEnableInfoLog,
         })
-        : new InMemoryStore(new InMemoryStoreOptions { MemoryLimitBytes = MaxStoreSizeBytes });
+        : new InMemoryStore(new InMemoryStoreOptions
+        {
+            MemoryLimitBytes = MaxStoreSizeBytes == 0 ? 0 : MaxStoreSizeBytes > long.MaxValue / 2 ? long.MaxValue : MaxStoreSizeBytes * 2,
+        });
+
+    /// <summary>True when the RocksDB store does not exist yet (its CURRENT file is missing): a first start or a switch.</summary>
+    public bool PersistentStoreIsNew => !File.Exists(Path.Combine(RocksDbPath, "CURRENT"));
 }

@@ -5,14 +5,17 @@ using Microsoft.Extensions.Logging;
 namespace EdgeModule;
 
 /// <summary>
-/// Opens the store first at start and closes it last at stop (hosted services stop in reverse order). The backup,
-/// pump and transport services of later stages register after it.
+/// Opens the store first at start and closes it last at stop (hosted services stop in reverse order): the message
+/// store (restore, backup), the pump and the transport register after it, so they start after and stop before it.
 /// </summary>
 public sealed partial class StoreService(StorageSettings settings, ILogger<StoreService> logger) : IHostedService, IDisposable
 {
     private IKeyValueStore? _store;
 
     public IKeyValueStore Store => _store ?? throw new InvalidOperationException("The store is not open yet.");
+
+    /// <summary>True when this start created the RocksDB store (it did not exist before); always true in memory.</summary>
+    public bool IsNewStore { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +24,7 @@ public sealed partial class StoreService(StorageSettings settings, ILogger<Store
             LogDefaultFolder(logger, settings.StorageFolder);
         }
 
+        IsNewStore = !settings.UsePersistentStorage || settings.PersistentStoreIsNew;
         _store = settings.OpenStore();
         var partitions = _store.ListPartitions();
         LogReady(logger, _store.BackendName, settings.UsePersistentStorage ? settings.RocksDbPath : "(memory)", partitions.Count);

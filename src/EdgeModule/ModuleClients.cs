@@ -1,0 +1,39 @@
+using EdgeModule.Transport.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeModule;
+
+/// <summary>
+/// The module's MQTT clients: the inputs client, and the upstream client — its own connection when configured
+/// (prefix Upstream), otherwise the inputs client itself (outputs through the IoT Edge hub). Opened and closed by the
+/// hosted services in lifecycle order; disposed with the host.
+/// </summary>
+public sealed class ModuleClients : IAsyncDisposable
+{
+    public ModuleClients(TransportSettings settings, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Inputs = new ModuleClient(settings.Inputs, loggerFactory, time);
+        Upstream = settings.Upstream is null ? Inputs : new ModuleClient(settings.Upstream, loggerFactory, time);
+    }
+
+    public ModuleClient Inputs { get; }
+
+    public ModuleClient Upstream { get; }
+
+    public bool UpstreamIsSeparate => !ReferenceEquals(Inputs, Upstream);
+
+    public string UpstreamDescription => UpstreamIsSeparate
+        ? $"its own upstream connection {Upstream.Options.Host}:{Upstream.Options.Port} ({Upstream.Options.Mode}, client {Upstream.Options.EffectiveClientId})"
+        : $"the outputs of the inputs connection {Inputs.Options.Host}:{Inputs.Options.Port} ({Inputs.Options.Mode})";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (UpstreamIsSeparate)
+        {
+            await Upstream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Inputs.DisposeAsync().ConfigureAwait(false);
+    }
+}

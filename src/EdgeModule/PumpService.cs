@@ -1,0 +1,98 @@
+using EdgeModule.Messaging.Forwarding;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeModule;
+
+/// <summary>
+/// Forwarding. Start (after the message store is open, before the transport accepts): connect the upstream client in
+/// the background when it is a connection of its own (the upstream may be away for hours; the pump retries) and run
+/// the pump. Stop (after the inputs closed, before the backup): cancel the pump — every batch the upstream
+/// acknowledged is already checkpointed, one in flight is sent again after the restart — then close the upstream.
+/// </summary>
+public sealed partial class PumpService(
+    ModuleSettings settings,
+    MessageStoreService stores,
+    ModuleClients clients,
+    FlowCounters counters,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<PumpService>();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _running = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (clients.UpstreamIsSeparate)
+        {
+            _ = OpenUpstreamAsync();
+        }
+
+        Log.ForwardingTo(_logger, clients.UpstreamDescription);
+        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions(), time,
+            loggerFactory.CreateLogger<MessagePump>());
+        _running = Task.WhenAll(
+            Task.Run(() => pump.RunAsync(_stopping.Token), CancellationToken.None),
+            Task.Run(() => ReportFlowAsync(_stopping.Token), CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Log.PumpStopped(_logger, string.Join(", ", stores.Store.GetStats().Endpoints.Select(e => $"{e.Endpoint}@{e.Checkpoint} ({e.Undelivered} left)")));
+        if (clients.UpstreamIsSeparate)
+        {
+            await clients.Upstream.CloseAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task OpenUpstreamAsync()
+    {
+        try
+        {
+            // Returns once connected; while the upstream is down the client keeps retrying by itself.
+            await clients.Upstream.OpenAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before the upstream came back.
+        }
+        catch (Exception ex) when (ex is Transport.Mqtt.MqttTransportException or IOException)
+        {
+            Log.UpstreamStartFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>A summary line when something moved, so an operator (or a newcomer's first run) sees the flow.</summary>
+    private async Task ReportFlowAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Messaging.StatsInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(settings.Messaging.StatsInterval, time);
+        long received = 0, forwarded = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var (r, f) = (counters.Received, counters.Forwarded);
+                if (r != received || f != forwarded)
+                {
+                    Log.Flow(_logger, r, r - received, f, f - forwarded, counters.Refused, MessageStoreService.Describe(stores.Store.GetStats()));
+                    (received, forwarded) = (r, f);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}

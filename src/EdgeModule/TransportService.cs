@@ -1,0 +1,76 @@
+using EdgeModule.Storage;
+using EdgeModule.Transport.Mqtt;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeModule;
+
+/// <summary>
+/// The inputs, started last and stopped first. Each message is stored before the handler returns, and the transport
+/// sends the PUBACK only after the handler returned (docs/transport.md, "Delivery contract"), so a message is
+/// acknowledged once the store has it. A message the store refuses (full, or a write error) is rejected: the transport
+/// aborts the connection before the PUBACK leaves and the broker redelivers it later. A message too large to store is
+/// dropped (acknowledged): redelivery cannot fix it.
+/// </summary>
+public sealed class TransportService(
+    ModuleSettings settings,
+    MessageStoreService stores,
+    ModuleClients clients,
+    FlowCounters counters,
+    ILogger<TransportService> logger) : IHostedService
+{
+    private Task _opening = Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await clients.Inputs.SetMessageHandlerAsync(OnInputAsync, cancellationToken).ConfigureAwait(false);
+        Log.Accepting(logger, string.Join(',', settings.Messaging.Routes.Inputs), settings.Messaging.Routes.ToString());
+
+        // Connect in the background: edgeHub (or the broker) may come up after the module; the client retries.
+        _opening = OpenAsync();
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Phase 1 of shutdown: stop accepting. A clean DISCONNECT; the persistent session keeps whatever the
+        // producers send meanwhile in the broker until the next start.
+        await clients.Inputs.CloseAsync(cancellationToken).ConfigureAwait(false);
+        await _opening.ConfigureAwait(false);
+        Log.InputsClosed(logger);
+    }
+
+    private async Task OpenAsync()
+    {
+        try
+        {
+            await clients.Inputs.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MqttTransportException or IOException or ObjectDisposedException)
+        {
+            Log.InputsStartFailed(logger, ex);
+        }
+    }
+
+    private Task OnInputAsync(Message message, CancellationToken cancellationToken)
+    {
+        var input = message.InputName ?? string.Empty;
+        try
+        {
+            stores.Store.Enqueue(input, message.ToEdgeMessage());
+            counters.AddReceived();
+        }
+        catch (StorageException ex)
+        {
+            // Store full (the message store's limit or the in-memory backend's) or a failed write: not stored, so
+            // not acknowledged. The message store logs the full/not-full state changes once each.
+            counters.AddRefused();
+            throw new MessageRejectedException(ex.Message, ex);
+        }
+        catch (Messaging.MessageTooLargeException ex)
+        {
+            Log.InputTooLarge(logger, input, ex.Message);
+        }
+
+        return Task.CompletedTask;
+    }
+}
