@@ -98,6 +98,7 @@ public sealed class MessagePump
                             return ValueTask.CompletedTask;
                         }, (Store: _store, Batch: batch), cancellationToken).ConfigureAwait(false);
                 }
+
                 if (state.Failures > 0)
                 {
                     Log.UpstreamUp(_logger, endpoint, state.Failures, _retryTime.GetUtcNow() - state.DownSince);
