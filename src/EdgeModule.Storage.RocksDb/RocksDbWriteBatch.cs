@@ -22,15 +22,22 @@ internal sealed class RocksDbWriteBatch(RocksDbStore store) : IWriteBatch
 
     internal List<RocksDbPartition> Partitions => _partitions;
 
-    public unsafe void Put(IPartition partition, byte[] key, byte[] value)
+    public void Put(IPartition partition, byte[] key, byte[] value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        Put(partition, key.AsSpan(), value.AsSpan());
+    }
+
+    public unsafe void Put(IPartition partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         var ours = Check(partition, key);
-        StorageArguments.ValidateValue(value, Store.Limits);
+        StorageArguments.ValidateValueLength(value.Length, Store.Limits);
         Track(ours);
         if (!ours.IsDropped)
         {
-            fixed (byte* k = &MemoryMarshal.GetArrayDataReference(key))
-            fixed (byte* v = &MemoryMarshal.GetArrayDataReference(value))
+            fixed (byte* k = &MemoryMarshal.GetReference(key))
+            fixed (byte* v = &MemoryMarshal.GetReference(value))
             {
                 try
                 {
@@ -48,6 +55,7 @@ internal sealed class RocksDbWriteBatch(RocksDbStore store) : IWriteBatch
 
     public unsafe void Remove(IPartition partition, byte[] key)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var ours = Check(partition, key);
         Track(ours);
         if (!ours.IsDropped)
@@ -84,7 +92,7 @@ internal sealed class RocksDbWriteBatch(RocksDbStore store) : IWriteBatch
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    private RocksDbPartition Check(IPartition partition, byte[] key)
+    private RocksDbPartition Check(IPartition partition, ReadOnlySpan<byte> key)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(partition);
@@ -93,7 +101,7 @@ internal sealed class RocksDbWriteBatch(RocksDbStore store) : IWriteBatch
             throw new ArgumentException("The partition belongs to another store.", nameof(partition));
         }
 
-        StorageArguments.ValidateKey(key, Store.Limits);
+        StorageArguments.ValidateKeyLength(key.Length, Store.Limits);
         Store.ThrowIfDisposed();
         return ours;
     }

@@ -11,20 +11,32 @@ public static class StorageArguments
     public static void ValidateKey(byte[]? key, StorageOptions options, string paramName = "key")
     {
         ArgumentNullException.ThrowIfNull(key, paramName);
-        if (key.Length > options.MaxKeyBytes)
-        {
-            throw new ArgumentException(
-                $"The key is {key.Length} bytes; the limit is {options.MaxKeyBytes} (StorageOptions.MaxKeyBytes).", paramName);
-        }
+        ValidateKeyLength(key.Length, options, paramName);
     }
 
     public static void ValidateValue(byte[]? value, StorageOptions options, string paramName = "value")
     {
         ArgumentNullException.ThrowIfNull(value, paramName);
-        if (value.Length > options.MaxValueBytes)
+        ValidateValueLength(value.Length, options, paramName);
+    }
+
+    public static void ValidateKeyLength(int length, StorageOptions options, string paramName = "key")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (length > options.MaxKeyBytes)
         {
             throw new ArgumentException(
-                $"The value is {value.Length} bytes; the limit is {options.MaxValueBytes} (StorageOptions.MaxValueBytes).", paramName);
+                $"The key is {length} bytes; the limit is {options.MaxKeyBytes} (StorageOptions.MaxKeyBytes).", paramName);
+        }
+    }
+
+    public static void ValidateValueLength(int length, StorageOptions options, string paramName = "value")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (length > options.MaxValueBytes)
+        {
+            throw new ArgumentException(
+                $"The value is {length} bytes; the limit is {options.MaxValueBytes} (StorageOptions.MaxValueBytes).", paramName);
         }
     }
 

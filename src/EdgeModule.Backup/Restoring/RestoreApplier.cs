@@ -86,7 +86,7 @@ internal static class RestoreApplier
                     case BackupEntryKind.Record:
                         var key = reader.Key;
                         var value = reader.Value;
-                        batch.Put(partition!, key.ToArray(), value.ToArray());
+                        batch.Put(partition!, key, value);
                         bytes += key.Length + value.Length + 32; // + a rough per-entry cost, so tiny records still batch sensibly
                         if (bytes >= options.RestoreBatchBytes)
                         {

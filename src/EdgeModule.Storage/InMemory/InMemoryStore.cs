@@ -123,6 +123,14 @@ public sealed partial class InMemoryStore : IKeyValueStore
 
     internal void ValidateValue(byte[] value) => StorageArguments.ValidateValue(value, _options);
 
+    internal void ValidateKeyLength(int length)
+    {
+        StorageArguments.ValidateKeyLength(length, _options);
+        ThrowIfDisposed();
+    }
+
+    internal void ValidateValueLength(int length) => StorageArguments.ValidateValueLength(length, _options);
+
     /// <summary>
     /// The newest committed version of <paramref name="key"/>, for live reads that hold no read point. The head may be
     /// the version of a write still in flight (sequence above <see cref="_sequence"/>); then the one below it is the

@@ -23,16 +23,24 @@ internal sealed class InMemoryWriteBatch(InMemoryStore store) : IWriteBatch
 
     public void Put(IPartition partition, byte[] key, byte[] value)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        Put(partition, key.AsSpan(), value.AsSpan());
+    }
+
+    public void Put(IPartition partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
         var ours = Check(partition, key);
-        Store.ValidateValue(value);
-        var keyCopy = key.AsSpan().ToArray();
-        var valueCopy = value.AsSpan().ToArray();
+        Store.ValidateValueLength(value.Length);
+        var keyCopy = key.ToArray();
+        var valueCopy = value.ToArray();
         _operations.Add((ours, keyCopy, valueCopy));
         PutBytesEstimate += InMemoryStore.EstimatePutSize(keyCopy, valueCopy);
     }
 
     public void Remove(IPartition partition, byte[] key)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var ours = Check(partition, key);
         _operations.Add((ours, key.AsSpan().ToArray(), null));
     }
@@ -50,7 +58,7 @@ internal sealed class InMemoryWriteBatch(InMemoryStore store) : IWriteBatch
         _operations.Clear();
     }
 
-    private InMemoryPartition Check(IPartition partition, byte[] key)
+    private InMemoryPartition Check(IPartition partition, ReadOnlySpan<byte> key)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(partition);
@@ -59,7 +67,7 @@ internal sealed class InMemoryWriteBatch(InMemoryStore store) : IWriteBatch
             throw new ArgumentException("The partition belongs to another store.", nameof(partition));
         }
 
-        Store.ValidateKey(key);
+        Store.ValidateKeyLength(key.Length);
         return ours;
     }
 }

@@ -119,4 +119,26 @@ public abstract partial class StoreConformanceTests
         store.Write(batch);
         Assert.Equal(1, a.Count());
     }
+
+    [Fact]
+    public void BatchPut_FromSpans_CopiesTheViewsAndChecksLimits()
+    {
+        var store = OpenStore(new StorageOptions { MaxKeyBytes = 8, MaxValueBytes = 16 });
+        var a = store.GetOrCreatePartition("a");
+        Span<byte> buffer = stackalloc byte[32];
+        buffer.Fill(7);
+        using var batch = store.CreateWriteBatch();
+        batch.Put(a, buffer[..2], buffer[2..6]);
+        buffer.Clear();
+        batch.Put(a, buffer[..1], ReadOnlySpan<byte>.Empty);
+
+        var tooLongKey = Assert.Throws<ArgumentException>(() => batch.Put(a, new byte[9].AsSpan(), ReadOnlySpan<byte>.Empty));
+        Assert.Contains("9 bytes", tooLongKey.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => batch.Put(a, ReadOnlySpan<byte>.Empty, new byte[17].AsSpan()));
+        Assert.Equal(2, batch.Count);
+        store.Write(batch);
+
+        Assert.Equal(B(7, 7, 7, 7), a.Get(B(7, 7)));
+        Assert.Empty(a.Get(B(0))!);
+    }
 }
