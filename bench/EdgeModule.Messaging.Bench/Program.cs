@@ -66,7 +66,7 @@ var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"Message store benchmark: {count:N0} messages of {Workloads.BodyBytes} B body ({record.Length} B record), one endpoint, read batches of {Workloads.ReadBatchSize}, median of {rounds} rounds, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1/5/15 min, running/total, last pid) before: {loadBefore}; after: {loadAfter}");
-report.AppendLine("Baseline (same run, same backend): raw IKeyValueStore work on the same record bytes — one put per record; a cursor scan copying each value; removes in batches of 8192; the cycle interleaves them per 1000.");
+report.AppendLine("Baseline (same run, same backend): raw IKeyValueStore work on the same record bytes — one put per record; a cursor scan copying each value; removes in batches of 8192. Cycle: per 1000 messages enqueue then forward-read all; cleanup every 20,000 (the raw cycle the same, on fresh keys).");
 report.AppendLine();
 report.AppendLine("The machine is shared and loaded, so each cell gives the median and the best round (best = least disturbed).");
 report.AppendLine();
