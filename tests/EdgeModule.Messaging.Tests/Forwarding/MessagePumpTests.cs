@@ -202,6 +202,44 @@ public abstract class MessagePumpTests(Backend backend) : MessagingTestBase(back
         Assert.Equal(3, store.GetCheckpoint("a"));
     }
 
+    [Fact]
+    public async Task RunAsync_CleanupRunningConcurrently_DeliversEverythingWithoutReadErrors()
+    {
+        var kv = OpenBackend();
+        var store = OpenStore(kv);
+        var sender = new RecordingSender();
+        const int Count = 2000;
+
+        await using (var running = Start(store, sender, FastRetry))
+        {
+            using var stopCleanup = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var cleaner = Task.Run(
+                () =>
+                {
+                    while (!stopCleanup.IsCancellationRequested)
+                    {
+                        store.Cleanup();
+                    }
+                },
+                Ct);
+            for (var i = 0; i < Count; i++)
+            {
+                store.Enqueue("in", Message(i));
+            }
+
+            await sender.WaitForDeliveredAsync(2 * Count).WaitAsync(Bound, Ct);
+            await stopCleanup.CancelAsync();
+            await cleaner.WaitAsync(Bound, Ct);
+        }
+
+        store.Cleanup();
+        Assert.Equal(Enumerable.Range(0, Count), sender.Delivered.Where(m => m.Endpoint == "a").Select(IndexOf));
+        Assert.Equal(Enumerable.Range(0, Count), sender.Delivered.Where(m => m.Endpoint == "b").Select(IndexOf));
+        Assert.Equal(0, StoreLog.Count(3004));
+        Assert.Equal(0, kv.GetPartition("mq.messages").Count());
+        Assert.Equal((0L, 0L), (store.GetStats().MessageCount, store.GetStats().MessageBytes));
+    }
+
     private RunningPump Start(MessageStore store, RecordingSender sender, MessagePumpOptions options)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
