@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using EdgeModule.Messaging.Layout;
 using EdgeModule.Storage;
@@ -15,6 +16,9 @@ public sealed partial class MessageStore
     private bool _refusing;
     private IWriteBatch? _enqueueBatch;
     private bool _disposed;
+
+    [ThreadStatic]
+    private static byte[]? _threadRecordBuffer;
 
     /// <summary>
     /// Stores <paramref name="message"/> for every endpoint the route of <paramref name="input"/> names, in one atomic
@@ -54,32 +58,42 @@ public sealed partial class MessageStore
         }
 
         var enqueued = _time.GetUtcNow().UtcTicks;
-        var record = MessageCodec.Encode(message, enqueued);
-        if (record.Length > _options.MaxMessageBytes)
+        var size = MessageCodec.GetEncodedSize(message);
+        if (size > _options.MaxMessageBytes)
         {
-            throw new MessageTooLargeException(record.Length, _options.MaxMessageBytes);
+            throw new MessageTooLargeException(size, _options.MaxMessageBytes);
         }
 
+        // Encoded into this thread's buffer and handed to the batch as a span: the batch's copy is the only one made.
+        var record = RecordBuffer(size).AsSpan(0, size);
+        MessageCodec.Encode(message, enqueued, record);
+        Span<byte> messageKey = stackalloc byte[StoreLayout.SequenceKeyBytes];
+        Span<byte> queueKey = stackalloc byte[StoreLayout.SequenceKeyBytes];
+        Span<byte> entry = stackalloc byte[QueueEntry.EncodedBytes];
+        Span<byte> refCount = stackalloc byte[4];
         long number;
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            ThrowIfOverLimit(record.Length);
+            ThrowIfOverLimit(size);
             number = _lastMessageNumber + 1;
-            var messageKey = StoreLayout.SequenceKey(number);
+            StoreLayout.WriteSequenceKey(messageKey, number);
+
             // One batch, reused under the lock: both backends copy what is added, and a failed write leaves it as it was.
             var batch = _enqueueBatch ??= _store.CreateWriteBatch();
             batch.Clear();
             batch.Put(_messages, messageKey, record);
             if (queues.Length > 1)
             {
-                batch.Put(_refCounts, messageKey, StoreLayout.RefCountValue(queues.Length));
+                BinaryPrimitives.WriteInt32LittleEndian(refCount, queues.Length);
+                batch.Put(_refCounts, messageKey, refCount);
             }
 
-            var entry = new QueueEntry(number, enqueued, record.Length).Encode();
+            new QueueEntry(number, enqueued, size).Encode(entry);
             foreach (var queue in queues)
             {
-                batch.Put(queue.Partition, StoreLayout.SequenceKey(queue.LastSequence + 1), entry);
+                StoreLayout.WriteSequenceKey(queueKey, queue.LastSequence + 1);
+                batch.Put(queue.Partition, queueKey, entry);
             }
 
             // A refused or failed write changed nothing; the counters below move only after it committed.
@@ -96,7 +110,7 @@ public sealed partial class MessageStore
 
             _lastMessageNumber = number;
             Interlocked.Increment(ref _messageCount);
-            Interlocked.Add(ref _bytes, record.Length);
+            Interlocked.Add(ref _bytes, size);
             foreach (var queue in queues)
             {
                 queue.LastSequence++;
@@ -115,7 +129,7 @@ public sealed partial class MessageStore
             queue.NewMessages.Set();
         }
 
-        return new EnqueueResult(number, endpoints, record.Length);
+        return new EnqueueResult(number, endpoints, size);
     }
 
     /// <summary>
@@ -130,6 +144,24 @@ public sealed partial class MessageStore
             _enqueueBatch?.Dispose();
             _enqueueBatch = null;
         }
+    }
+
+    /// <summary>A reusable buffer of this thread for records up to 64 KiB; larger ones get their own array.</summary>
+    private static byte[] RecordBuffer(int size)
+    {
+        const int CachedLimit = 64 * 1024;
+        if (size > CachedLimit)
+        {
+            return new byte[size];
+        }
+
+        var buffer = _threadRecordBuffer;
+        if (buffer is null || buffer.Length < size)
+        {
+            _threadRecordBuffer = buffer = new byte[Math.Max(size, 4096)];
+        }
+
+        return buffer;
     }
 
     /// <summary>Under the write lock. Logs the first refusal of a run of them, not each one.</summary>

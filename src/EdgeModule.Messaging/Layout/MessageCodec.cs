@@ -40,9 +40,9 @@ internal static class MessageCodec
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static byte[] Encode(EdgeMessage message, long enqueuedTicks)
+    /// <summary>The record's exact length: the first of two passes over the fields (no intermediate collections).</summary>
+    public static int GetEncodedSize(EdgeMessage message)
     {
-        // Two passes over the fields, no intermediate collections: size first, then write into the exact array.
         var systemCount = 0;
         var size = 1 + 8;
         for (var tag = TagMessageId; tag <= TagConnectionModuleId; tag++)
@@ -64,8 +64,25 @@ internal static class MessageCodec
         }
 
         size += VarIntSize(message.Body.Length) + message.Body.Length;
-        var buffer = new byte[size];
-        var span = buffer.AsSpan();
+        return size;
+    }
+
+    public static byte[] Encode(EdgeMessage message, long enqueuedTicks)
+    {
+        var buffer = new byte[GetEncodedSize(message)];
+        Encode(message, enqueuedTicks, buffer);
+        return buffer;
+    }
+
+    /// <summary>Writes the record into <paramref name="span"/>, which must be exactly <see cref="GetEncodedSize"/> long.</summary>
+    public static void Encode(EdgeMessage message, long enqueuedTicks, Span<byte> span)
+    {
+        var systemCount = 0;
+        for (var tag = TagMessageId; tag <= TagConnectionModuleId; tag++)
+        {
+            systemCount += SystemTime(message, tag) is not null || SystemString(message, tag) is not null ? 1 : 0;
+        }
+
         span[0] = Version;
         BinaryPrimitives.WriteInt64LittleEndian(span[1..], enqueuedTicks);
         var pos = 9;
@@ -84,7 +101,10 @@ internal static class MessageCodec
 
         pos += WriteVarInt(span[pos..], message.Body.Length);
         message.Body.Span.CopyTo(span[pos..]);
-        return buffer;
+        if (pos + message.Body.Length != span.Length)
+        {
+            throw new ArgumentException("The destination is not exactly the record's length.", nameof(span));
+        }
     }
 
     /// <summary>Decodes a record; the returned message's body is a slice of <paramref name="record"/>.</summary>

@@ -14,11 +14,17 @@ internal readonly record struct QueueEntry(long MessageNumber, long EnqueuedTick
     public byte[] Encode()
     {
         var value = new byte[EncodedBytes];
-        value[0] = StoreLayout.FormatVersion;
-        BinaryPrimitives.WriteInt64LittleEndian(value.AsSpan(1), MessageNumber);
-        BinaryPrimitives.WriteInt64LittleEndian(value.AsSpan(9), EnqueuedTicks);
-        BinaryPrimitives.WriteInt32LittleEndian(value.AsSpan(17), RecordBytes);
+        Encode(value);
         return value;
+    }
+
+    /// <summary>Writes the 21 bytes into <paramref name="value"/> (at least <see cref="EncodedBytes"/> long).</summary>
+    public void Encode(Span<byte> value)
+    {
+        value[0] = StoreLayout.FormatVersion;
+        BinaryPrimitives.WriteInt64LittleEndian(value[1..], MessageNumber);
+        BinaryPrimitives.WriteInt64LittleEndian(value[9..], EnqueuedTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(value[17..], RecordBytes);
     }
 
     public static bool TryDecode(ReadOnlySpan<byte> value, out QueueEntry entry, out string? problem)

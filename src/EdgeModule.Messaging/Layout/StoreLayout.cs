@@ -45,6 +45,8 @@ internal static class StoreLayout
         return key;
     }
 
+    public static void WriteSequenceKey(Span<byte> key, long sequence) => BinaryPrimitives.WriteInt64BigEndian(key, sequence);
+
     public static bool TryReadSequenceKey(ReadOnlySpan<byte> key, out long sequence)
     {
         sequence = 0;
