@@ -28,7 +28,7 @@ public sealed class StorageSettingsTests : IDisposable
         Assert.True(s.UsePersistentStorage);
         Assert.True(s.StorageFolderIsDefault);
         Assert.Equal(StorageSettings.DefaultStorageFolder, s.StorageFolder);
-        Assert.Equal(0, s.MaxStoreSizeBytes);
+        Assert.Equal(StorageSettings.DefaultMaxStoreSizeBytes, s.MaxStoreSizeBytes);
         Assert.Equal(RocksDbStoreOptions.DefaultMaxTotalWalSizeBytes, s.RocksDbMaxTotalWalSize);
         Assert.Equal(RocksDbStoreOptions.DefaultMaxOpenFiles, s.RocksDbMaxOpenFiles);
         Assert.Equal(RocksDbCompression.Lz4, s.RocksDbCompression);
