@@ -69,11 +69,11 @@ public sealed partial class InMemoryStore
             {
                 if (op.Value is null)
                 {
-                    ApplyRemove(op.Partition, op.Key, sequence);
+                    ApplyRemove(op.Partition, ours.KeyOf(op), sequence);
                 }
                 else
                 {
-                    ApplyPut(op.Partition, op.Key, op.Value, sequence);
+                    ApplyPut(op.Partition, ours.KeyOf(op), op.Value, sequence);
                 }
             }
 
@@ -82,8 +82,10 @@ public sealed partial class InMemoryStore
     }
 
     /// <summary>What a put may add to <see cref="BytesHeld"/>: the node (at the average 4/3 links), key, version, value.</summary>
-    internal static long EstimatePutSize(byte[] key, byte[] value) =>
-        83 + (key.Length > NodeKey.InlineBytes ? 24 + key.Length : 0) + Version.Overhead + 24 + value.Length;
+    internal static long EstimatePutSize(byte[] key, byte[] value) => EstimatePutSize(key.Length, value.Length);
+
+    internal static long EstimatePutSize(int keyLength, int valueLength) =>
+        83 + (keyLength > NodeKey.InlineBytes ? 24 + keyLength : 0) + Version.Overhead + 24 + valueLength;
 
     internal ReadPoint AcquireReadPoint()
     {
@@ -136,7 +138,7 @@ public sealed partial class InMemoryStore
         }
     }
 
-    private void ApplyPut(InMemoryPartition partition, byte[] key, byte[] value, long sequence)
+    private void ApplyPut(InMemoryPartition partition, ReadOnlySpan<byte> key, byte[] value, long sequence)
     {
         var node = partition.List.FindForWrite(new NodeKey(key));
         if (node is null)
@@ -157,7 +159,7 @@ public sealed partial class InMemoryStore
         }
     }
 
-    private void ApplyRemove(InMemoryPartition partition, byte[] key, long sequence)
+    private void ApplyRemove(InMemoryPartition partition, ReadOnlySpan<byte> key, long sequence)
     {
         var node = partition.List.FindForWrite(new NodeKey(key));
         var head = node?.Head;

@@ -1,16 +1,22 @@
 namespace EdgeModule.Storage.InMemory;
 
-/// <summary>Operations copied at the time they are added, so the caller may reuse its arrays.</summary>
+/// <summary>
+/// Operations copied at the time they are added, so the caller may reuse its arrays. Keys go into one growing buffer
+/// (skip-list nodes keep their own copy of a key, so a separate array per key would be garbage right away); each
+/// value gets the array the store will keep.
+/// </summary>
 internal sealed class InMemoryWriteBatch(InMemoryStore store) : IWriteBatch
 {
-    private readonly List<(InMemoryPartition Partition, byte[] Key, byte[]? Value)> _operations = [];
+    private readonly List<Operation> _operations = [];
+    private byte[] _keys = new byte[256];
+    private int _keysUsed;
     private bool _disposed;
 
     public InMemoryStore Store { get; } = store;
 
     public int Count => _operations.Count;
 
-    internal List<(InMemoryPartition Partition, byte[] Key, byte[]? Value)> Operations
+    internal List<Operation> Operations
     {
         get
         {
@@ -32,23 +38,25 @@ internal sealed class InMemoryWriteBatch(InMemoryStore store) : IWriteBatch
     {
         var ours = Check(partition, key);
         Store.ValidateValueLength(value.Length);
-        var keyCopy = key.ToArray();
         var valueCopy = value.ToArray();
-        _operations.Add((ours, keyCopy, valueCopy));
-        PutBytesEstimate += InMemoryStore.EstimatePutSize(keyCopy, valueCopy);
+        _operations.Add(new Operation(ours, AddKey(key), key.Length, valueCopy));
+        PutBytesEstimate += InMemoryStore.EstimatePutSize(key.Length, valueCopy.Length);
     }
+
+    internal ReadOnlySpan<byte> KeyOf(in Operation operation) => _keys.AsSpan(operation.KeyOffset, operation.KeyLength);
 
     public void Remove(IPartition partition, byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         var ours = Check(partition, key);
-        _operations.Add((ours, key.AsSpan().ToArray(), null));
+        _operations.Add(new Operation(ours, AddKey(key), key.Length, null));
     }
 
     public void Clear()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _operations.Clear();
+        _keysUsed = 0;
         PutBytesEstimate = 0;
     }
 
@@ -70,4 +78,20 @@ internal sealed class InMemoryWriteBatch(InMemoryStore store) : IWriteBatch
         Store.ValidateKeyLength(key.Length);
         return ours;
     }
+
+    private int AddKey(ReadOnlySpan<byte> key)
+    {
+        if (_keysUsed + key.Length > _keys.Length)
+        {
+            Array.Resize(ref _keys, Math.Max(_keys.Length * 2, _keysUsed + key.Length));
+        }
+
+        var offset = _keysUsed;
+        key.CopyTo(_keys.AsSpan(offset));
+        _keysUsed += key.Length;
+        return offset;
+    }
+
+    /// <summary>A put (value set) or a remove (value null); the key is a slice of the batch's key buffer.</summary>
+    internal readonly record struct Operation(InMemoryPartition Partition, int KeyOffset, int KeyLength, byte[]? Value);
 }
