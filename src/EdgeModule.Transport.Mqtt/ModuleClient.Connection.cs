@@ -144,8 +144,9 @@ public sealed partial class ModuleClient
             SetStatus(ConnectionStatus.DisconnectedRetrying, reason, null);
         }
 
-        // Closing: let a connection that is still up say goodbye before the native object goes away.
-        if (_attempt is { } last && !last.Lost.Task.IsCompleted)
+        // Closing: let a connection that is still up say goodbye before the native object goes away. (An attempt
+        // whose connect failed has no connection to wait for: its Lost never completes.)
+        if (_attempt is { } last && !last.Lost.Task.IsCompleted && _connection is { IsUp: true })
         {
             _connection?.Disconnect();
             await Task.WhenAny(last.Lost.Task, Task.Delay(TimeSpan.FromSeconds(5), _timeProvider, CancellationToken.None)).ConfigureAwait(false);

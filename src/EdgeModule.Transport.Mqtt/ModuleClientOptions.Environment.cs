@@ -151,6 +151,7 @@ public sealed partial class ModuleClientOptions
     {
         var maxSize = ReadInt(get, prefix + "MqttMaxMessageSize", DefaultMaxMessageSize, 1, 256 * 1024 * 1024, errors);
         var keepAlive = ReadInt(get, prefix + "MqttKeepAliveSecs", 60, 5, 65535, errors);
+        var inflight = ReadInt(get, prefix + "MqttMaxInflightMessages", 100, 1, 65535, errors);
         var clean = get(prefix + "MqttCleanSession");
         var cleanSession = false;
         if (clean is not null && !bool.TryParse(clean, out cleanSession))
@@ -158,7 +159,7 @@ public sealed partial class ModuleClientOptions
             errors.Add($"{prefix}MqttCleanSession='{clean}' is not a boolean (allowed: true, false)");
         }
 
-        return options => options.With(maxSize, keepAlive, cleanSession);
+        return options => options.With(maxSize, keepAlive, cleanSession, inflight);
     }
 
     private static int ReadInt(Func<string, string?> get, string name, int fallback, int min, int max, List<string> errors)
@@ -177,12 +178,12 @@ public sealed partial class ModuleClientOptions
         return fallback;
     }
 
-    private ModuleClientOptions With(int maxMessageSize, int keepAliveSeconds, bool cleanSession) => new()
+    private ModuleClientOptions With(int maxMessageSize, int keepAliveSeconds, bool cleanSession, int maxInflightMessages) => new()
     {
         Mode = Mode, DeviceId = DeviceId, ModuleId = ModuleId, Host = Host, Port = Port, ClientId = ClientId,
         CleanSession = cleanSession, Username = Username, Password = Password, CaFile = CaFile, CaPath = CaPath,
         ClientCertificateFile = ClientCertificateFile, ClientKeyFile = ClientKeyFile, KeepAliveSeconds = keepAliveSeconds,
-        MaxMessageSize = maxMessageSize, MaxInflightMessages = MaxInflightMessages, ReconnectMinDelay = ReconnectMinDelay,
+        MaxMessageSize = maxMessageSize, MaxInflightMessages = maxInflightMessages, ReconnectMinDelay = ReconnectMinDelay,
         ReconnectMaxDelay = ReconnectMaxDelay, OperationTimeout = OperationTimeout, InputHandlerTimeout = InputHandlerTimeout,
         SasTokenTimeToLive = SasTokenTimeToLive, IotHubHostName = IotHubHostName, WorkloadUri = WorkloadUri,
         WorkloadApiVersion = WorkloadApiVersion, ModuleGenerationId = ModuleGenerationId, SharedAccessKey = SharedAccessKey,

@@ -30,7 +30,10 @@ public sealed partial class PumpService(
         }
 
         Log.ForwardingTo(_logger, clients.UpstreamDescription);
-        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions(), time,
+        // The sender publishes a whole batch before awaiting its PUBACKs; a batch of a few in-flight windows keeps the
+        // link busy while the first acknowledgements come back (libmosquitto queues what exceeds the window).
+        var batch = Math.Clamp(clients.Upstream.Options.MaxInflightMessages * 4, 100, 2000);
+        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions { BatchSize = batch }, time,
             loggerFactory.CreateLogger<MessagePump>());
         _running = Task.WhenAll(
             Task.Run(() => pump.RunAsync(_stopping.Token), CancellationToken.None),

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using EdgeModule.Host.Bench;
+using EdgeModule.Transport.Mqtt;
+
+// Whole-process benchmark of the module (plain harness: the unit is a process between brokers).
+//   1. Baseline: mosquitto_pub -l → mosquitto → mosquitto_sub, N messages QoS 1, same payload, same run.
+//   2. Module:   mosquitto_pub -l → mosquitto → module input → in-memory store → pump → mosquitto → mosquitto_sub.
+//   3. Shutdown backup: the module (in memory, backup on, upstream down) holds ~1 GiB of queued messages; SIGTERM;
+//      the backup line's bytes and time against ShutdownWaitPeriod, beside a raw 1 GiB write+fsync to the same folder.
+// Usage: dotnet run -c Release --project bench/EdgeModule.Host.Bench -- [messages=200000] [backupMiB=1024] [report.md]
+var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
+var backupMiB = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024;
+var reportPath = args.Length > 2 ? args[2] : null;
+var root = FindRoot();
+var moduleDll = Path.Combine(root, "src/EdgeModule/bin/Release/net10.0/EdgeModule.dll");
+if (!File.Exists(moduleDll))
+{
+    Console.Error.WriteLine($"Build the module first: dotnet build -c Release src/EdgeModule ({moduleDll} missing)");
+    return 1;
+}
+
+var work = Directory.CreateTempSubdirectory("edgemodule-hostbench-");
+var report = new StringBuilder();
+try
+{
+    using var broker = StartBroker(work.FullName, out var port);
+    var payload = Encoding.UTF8.GetBytes("{\"machine\":{\"temperature\":21.53,\"pressure\":1.06},\"ambient\":{\"temperature\":20.91,\"humidity\":25},\"timeCreated\":\"2026-11-21T13:30:56.1830000Z\",\"pad\":\"" + new string('x', 80) + "\"}");
+    var baseline = await PubSubAsync(port, "bench/baseline", "bench/baseline", messages, payload);
+    var producerBaseline = await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", messages, payload);
+
+    var moduleEnv = ModuleEnv(port, work.FullName, backup: false, upstreamPort: port);
+    double module, modulePub;
+    using (var m = new BenchProcess("dotnet", [moduleDll], moduleEnv))
+    {
+        await m.WaitForLineAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
+        await m.WaitForLineAsync("MQTT client bench/mod-upstream connected", TimeSpan.FromSeconds(60));
+        module = await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", messages, payload);
+        modulePub = await PubSubAsync(port, "devices/bench/modules/mod/inputs/input1/", "devices/bench/modules/mod/messages/events/#", messages, payload);
+        m.Signal(15);
+        await m.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    report.AppendLine(CultureInfo.InvariantCulture, $"## End to end, {messages:N0} messages of {payload.Length} B, QoS 1, loopback, in-memory store").AppendLine();
+    report.AppendLine("| Path | msg/s | MB/s |").AppendLine("|---|---:|---:|");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker → mosquitto_sub | {baseline:N0} | {baseline * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module: mosquitto_pub → broker → input → store → pump → broker → mosquitto_sub | {modulePub:N0} | {modulePub * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: ModuleClient producer (1000 in flight) → broker → mosquitto_sub | {producerBaseline:N0} | {producerBaseline * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module: ModuleClient producer → broker → input → store → pump → broker → mosquitto_sub | {module:N0} | {module * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module / baseline (same producer) | {module / producerBaseline:P0} | |").AppendLine();
+    Console.Write(report);
+
+    if (backupMiB > 0)
+    {
+        var backupReport = await BackupAsync(port, work.FullName, backupMiB, moduleDll);
+        report.Append(backupReport);
+        Console.Write(backupReport);
+    }
+}
+finally
+{
+    work.Delete(recursive: true);
+}
+
+if (reportPath is not null)
+{
+    await File.WriteAllTextAsync(reportPath, $"# Host benchmark (last run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores)\n\n{report}");
+}
+
+return 0;
+
+static Dictionary<string, string> ModuleEnv(int port, string work, bool backup, int upstreamPort) => new()
+{
+    ["UsePersistentStorage"] = "false",
+    ["EnableNonPersistentStorageBackup"] = backup ? "true" : "false",
+    ["StorageFolder"] = Path.Combine(work, "storage"),
+    ["BackupFolder"] = Path.Combine(work, "backup"),
+    ["MqttHost"] = "127.0.0.1",
+    ["MqttPort"] = port.ToString(CultureInfo.InvariantCulture),
+    ["MqttDeviceId"] = "bench",
+    ["MqttModuleId"] = "mod",
+    ["UpstreamMqttHost"] = "127.0.0.1",
+    ["UpstreamMqttPort"] = upstreamPort.ToString(CultureInfo.InvariantCulture),
+    ["UpstreamMqttDeviceId"] = "bench",
+    ["UpstreamMqttModuleId"] = "mod",
+    ["UpstreamMqttClientId"] = "bench/mod-upstream",
+    ["MaxStoreSizeBytes"] = (4L << 30).ToString(CultureInfo.InvariantCulture),
+    ["StatsIntervalSecs"] = "1",
+};
+
+// N messages from mosquitto_pub -l (one per line) until a persistent-session mosquitto_sub has received all N.
+static async Task<double> PubSubAsync(int port, string pubTopic, string subFilter, int count, byte[] payload)
+{
+    var p = port.ToString(CultureInfo.InvariantCulture);
+    var id = "bench-sub-" + Guid.NewGuid().ToString("N")[..8];
+    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
+    {
+        await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
+    var started = Stopwatch.GetTimestamp();
+    using (var pub = new BenchProcess("mosquitto_pub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-t", pubTopic, "-l"], redirectInput: true))
+    {
+        var line = Encoding.UTF8.GetString(payload);
+        var input = pub.Process.StandardInput;
+        for (var i = 0; i < count; i++)
+        {
+            await input.WriteLineAsync(line);
+        }
+
+        input.Close();
+        await pub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
+    }
+
+    await sub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
+    return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+}
+
+// N messages from a ModuleClient (SendToInputAsync, 1000 in flight) until a persistent-session mosquitto_sub has them.
+static async Task<double> ProduceSubAsync(int port, string subFilter, int count, byte[] payload)
+{
+    var p = port.ToString(CultureInfo.InvariantCulture);
+    var id = "bench-sub-" + Guid.NewGuid().ToString("N")[..8];
+    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
+    {
+        await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
+    await using var producer = new ModuleClient(new ModuleClientOptions { DeviceId = "bench", ModuleId = "producer", Host = "127.0.0.1", Port = port, CleanSession = true, MaxInflightMessages = 1000 });
+    await producer.OpenAsync(CancellationToken.None);
+    var started = Stopwatch.GetTimestamp();
+    var window = new List<Task>(1000);
+    for (var i = 0; i < count; i++)
+    {
+        window.Add(producer.SendToInputAsync("mod", "input1", new Message(payload), CancellationToken.None));
+        if (window.Count == 1000)
+        {
+            await Task.WhenAll(window);
+            window.Clear();
+        }
+    }
+
+    await Task.WhenAll(window);
+    await sub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
+    return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+}
+
+// The module holds ~N MiB of queued messages (upstream down), then SIGTERM: the backup line against ShutdownWaitPeriod.
+static async Task<string> BackupAsync(int port, string work, int mib, string moduleDll)
+{
+    const int bodyBytes = 64 * 1024;
+    var count = mib * 16;
+    var closedPort = FreePort();
+    var env = ModuleEnv(port, work, backup: true, upstreamPort: closedPort);
+    using var m = new BenchProcess("dotnet", [moduleDll], env);
+    await m.WaitForLineAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
+    await using (var producer = new ModuleClient(new ModuleClientOptions { DeviceId = "bench", ModuleId = "producer", Host = "127.0.0.1", Port = port, CleanSession = true, MaxInflightMessages = 200 }))
+    {
+        await producer.OpenAsync(CancellationToken.None);
+        var body = new byte[bodyBytes];
+        new Random(42).NextBytes(body);
+        var window = new List<Task>();
+        for (var i = 0; i < count; i++)
+        {
+            window.Add(producer.SendToInputAsync("mod", "input1", new Message(body) { MessageId = i.ToString(CultureInfo.InvariantCulture) }, CancellationToken.None));
+            if (window.Count == 200)
+            {
+                await Task.WhenAll(window);
+                window.Clear();
+            }
+        }
+
+        await Task.WhenAll(window);
+    }
+
+    await m.WaitForLineAsync($"Flow: {count} received", TimeSpan.FromMinutes(10));
+    var plan = await m.WaitForLineAsync("A full backup of", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    var sigterm = Stopwatch.GetTimestamp();
+    m.Signal(15);
+    await m.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    var exitTime = Stopwatch.GetElapsedTime(sigterm);
+    var line = m.Output.Split('\n').FirstOrDefault(l => l.Contains("Backup generation", StringComparison.Ordinal))
+        ?? m.Output.Split('\n').FirstOrDefault(l => l.Contains("Backup FAILED", StringComparison.Ordinal)) ?? "(no backup line)";
+    var match = Regex.Match(line, @"written to .*: (\d+) bytes, (\d+) messages .* in (\d+) ms");
+
+    // Baseline from the same run: a plain sequential write + fsync of the same size to the same folder.
+    var raw = RawWriteSeconds(Path.Combine(work, "backup", "raw.bin"), match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : (long)mib << 20);
+    var sb = new StringBuilder();
+    sb.AppendLine(CultureInfo.InvariantCulture, $"## Shutdown backup, {count:N0} queued messages of {bodyBytes / 1024} KiB (~{mib} MiB), ShutdownWaitPeriod 20 s").AppendLine();
+    sb.AppendLine("| Measure | Value |").AppendLine("|---|---:|");
+    if (match.Success)
+    {
+        var bytes = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var ms = long.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture);
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backup file | {bytes / 1048576.0:N0} MiB, {match.Groups[2].Value} messages |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backup time | {ms / 1000.0:F2} s ({bytes / 1e6 / (ms / 1000.0):F0} MB/s) = {ms / 200.0:F0} % of ShutdownWaitPeriod |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| baseline: raw sequential write + fsync of the same bytes | {raw:F2} s ({bytes / 1e6 / raw:F0} MB/s) |");
+    }
+    else
+    {
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backup | FAILED: {line} |");
+    }
+
+    sb.AppendLine(CultureInfo.InvariantCulture, $"| SIGTERM → process exit | {exitTime.TotalSeconds:F2} s (exit code {m.Process.ExitCode}) |");
+    sb.AppendLine(CultureInfo.InvariantCulture, $"| startup plan line | {Regex.Replace(plan, @"^.*\] - ", string.Empty).Replace("|", "/", StringComparison.Ordinal)} |").AppendLine();
+    return sb.ToString();
+}
+
+static double RawWriteSeconds(string path, long bytes)
+{
+    var buffer = new byte[4 << 20];
+    var started = Stopwatch.GetTimestamp();
+    using (var file = File.OpenHandle(path, FileMode.Create, FileAccess.Write))
+    {
+        for (long offset = 0; offset < bytes; offset += buffer.Length)
+        {
+            RandomAccess.Write(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, bytes - offset)), offset);
+        }
+
+        RandomAccess.FlushToDisk(file);
+    }
+
+    var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    File.Delete(path);
+    return seconds;
+}
+
+static BenchProcess StartBroker(string work, out int port)
+{
+    port = FreePort();
+    var conf = Path.Combine(work, "mosquitto.conf");
+    File.WriteAllText(conf, string.Create(CultureInfo.InvariantCulture, $"user root\npersistence false\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\nlog_dest stderr\nlog_type information\nlistener {port} 127.0.0.1\n"));
+    var broker = new BenchProcess("/usr/sbin/mosquitto", ["-c", conf]);
+    broker.WaitForLineAsync(" running", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+    return broker;
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "EdgeModule.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
