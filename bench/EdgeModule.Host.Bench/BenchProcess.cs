@@ -38,6 +38,8 @@ internal sealed partial class BenchProcess : IDisposable
 
     public string Output => string.Join('\n', _lines);
 
+    public int LineCount => _lines.Count;
+
     public async Task<string> WaitForLineAsync(string pattern, TimeSpan timeout)
     {
         var regex = new Regex(pattern, RegexOptions.CultureInvariant);

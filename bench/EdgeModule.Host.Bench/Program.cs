@@ -28,19 +28,21 @@ var work = Directory.CreateTempSubdirectory("edgemodule-hostbench-");
 var report = new StringBuilder();
 try
 {
-    using var broker = StartBroker(work.FullName, out var port);
+    // Two brokers as in a deployment with its own upstream: the receiving side and the upstream, one leg each.
+    using var broker = StartBroker(work.FullName, "receiving", out var port);
+    using var upstreamBroker = StartBroker(work.FullName, "upstream", out var upstreamPort);
     var payload = Encoding.UTF8.GetBytes("{\"machine\":{\"temperature\":21.53,\"pressure\":1.06},\"ambient\":{\"temperature\":20.91,\"humidity\":25},\"timeCreated\":\"2026-11-21T13:30:56.1830000Z\",\"pad\":\"" + new string('x', 80) + "\"}");
     var baseline = await PubSubAsync(port, "bench/baseline", "bench/baseline", messages, payload);
     var producerBaseline = await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", messages, payload);
 
-    var moduleEnv = ModuleEnv(port, work.FullName, backup: false, upstreamPort: port);
+    var moduleEnv = ModuleEnv(port, work.FullName, backup: false, upstreamPort: upstreamPort);
     double module, modulePub;
     using (var m = new BenchProcess("dotnet", [moduleDll], moduleEnv))
     {
         await m.WaitForLineAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
         await m.WaitForLineAsync("MQTT client bench/mod-upstream connected", TimeSpan.FromSeconds(60));
-        module = await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", messages, payload);
-        modulePub = await PubSubAsync(port, "devices/bench/modules/mod/inputs/input1/", "devices/bench/modules/mod/messages/events/#", messages, payload);
+        module = await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", messages, payload, upstreamPort);
+        modulePub = await PubSubAsync(port, "devices/bench/modules/mod/inputs/input1/", "devices/bench/modules/mod/messages/events/#", messages, payload, upstreamPort);
         m.Signal(15);
         await m.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -48,9 +50,9 @@ try
     report.AppendLine(CultureInfo.InvariantCulture, $"## End to end, {messages:N0} messages of {payload.Length} B, QoS 1, loopback, in-memory store").AppendLine();
     report.AppendLine("| Path | msg/s | MB/s |").AppendLine("|---|---:|---:|");
     report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker → mosquitto_sub | {baseline:N0} | {baseline * payload.Length / 1e6:F1} |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| module: mosquitto_pub → broker → input → store → pump → broker → mosquitto_sub | {modulePub:N0} | {modulePub * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module: mosquitto_pub → broker A → input → store → pump → broker B → mosquitto_sub | {modulePub:N0} | {modulePub * payload.Length / 1e6:F1} |");
     report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: ModuleClient producer (1000 in flight) → broker → mosquitto_sub | {producerBaseline:N0} | {producerBaseline * payload.Length / 1e6:F1} |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| module: ModuleClient producer → broker → input → store → pump → broker → mosquitto_sub | {module:N0} | {module * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module: ModuleClient producer → broker A → input → store → pump → broker B → mosquitto_sub | {module:N0} | {module * payload.Length / 1e6:F1} |");
     report.AppendLine(CultureInfo.InvariantCulture, $"| module / baseline (same producer) | {module / producerBaseline:P0} | |").AppendLine();
     Console.Write(report);
 
@@ -93,16 +95,17 @@ static Dictionary<string, string> ModuleEnv(int port, string work, bool backup, 
 };
 
 // N messages from mosquitto_pub -l (one per line) until a persistent-session mosquitto_sub has received all N.
-static async Task<double> PubSubAsync(int port, string pubTopic, string subFilter, int count, byte[] payload)
+static async Task<double> PubSubAsync(int port, string pubTopic, string subFilter, int count, byte[] payload, int? subPort = null)
 {
     var p = port.ToString(CultureInfo.InvariantCulture);
+    var sp = (subPort ?? port).ToString(CultureInfo.InvariantCulture);
     var id = "bench-sub-" + Guid.NewGuid().ToString("N")[..8];
-    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
+    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
     {
         await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
+    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
     var started = Stopwatch.GetTimestamp();
     using (var pub = new BenchProcess("mosquitto_pub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-t", pubTopic, "-l"], redirectInput: true))
     {
@@ -117,21 +120,47 @@ static async Task<double> PubSubAsync(int port, string pubTopic, string subFilte
         await pub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
     }
 
-    await sub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
-    return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    return await FinishAsync(sub, count, started);
+}
+
+// The subscriber exits after N messages; one that stops making progress for 30 s is reported with what it got.
+static async Task<double> FinishAsync(BenchProcess sub, int count, long started)
+{
+    var last = -1;
+    while (!sub.Process.HasExited && sub.LineCount != last)
+    {
+        last = sub.LineCount;
+        try
+        {
+            await sub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            // Progress is checked again.
+        }
+    }
+
+    var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    if (!sub.Process.HasExited)
+    {
+        Console.Error.WriteLine($"subscriber stalled at {sub.LineCount} of {count} messages");
+        return -sub.LineCount / elapsed;
+    }
+
+    return count / elapsed;
 }
 
 // N messages from a ModuleClient (SendToInputAsync, 1000 in flight) until a persistent-session mosquitto_sub has them.
-static async Task<double> ProduceSubAsync(int port, string subFilter, int count, byte[] payload)
+static async Task<double> ProduceSubAsync(int port, string subFilter, int count, byte[] payload, int? subPort = null)
 {
-    var p = port.ToString(CultureInfo.InvariantCulture);
+    var sp = (subPort ?? port).ToString(CultureInfo.InvariantCulture);
     var id = "bench-sub-" + Guid.NewGuid().ToString("N")[..8];
-    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
+    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
     {
         await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
+    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
     await using var producer = new ModuleClient(new ModuleClientOptions { DeviceId = "bench", ModuleId = "producer", Host = "127.0.0.1", Port = port, CleanSession = true, MaxInflightMessages = 1000 });
     await producer.OpenAsync(CancellationToken.None);
     var started = Stopwatch.GetTimestamp();
@@ -147,8 +176,7 @@ static async Task<double> ProduceSubAsync(int port, string subFilter, int count,
     }
 
     await Task.WhenAll(window);
-    await sub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
-    return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    return await FinishAsync(sub, count, started);
 }
 
 // The module holds ~N MiB of queued messages (upstream down), then SIGTERM: the backup line against ShutdownWaitPeriod.
@@ -231,10 +259,10 @@ static double RawWriteSeconds(string path, long bytes)
     return seconds;
 }
 
-static BenchProcess StartBroker(string work, out int port)
+static BenchProcess StartBroker(string work, string name, out int port)
 {
     port = FreePort();
-    var conf = Path.Combine(work, "mosquitto.conf");
+    var conf = Path.Combine(work, name + ".conf");
     File.WriteAllText(conf, string.Create(CultureInfo.InvariantCulture, $"user root\npersistence false\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\nlog_dest stderr\nlog_type information\nlistener {port} 127.0.0.1\n"));
     var broker = new BenchProcess("/usr/sbin/mosquitto", ["-c", conf]);
     broker.WaitForLineAsync(" running", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();

@@ -17,8 +17,9 @@ public sealed class TransportService(
     MessageStoreService stores,
     ModuleClients clients,
     FlowCounters counters,
-    ILogger<TransportService> logger) : IHostedService
+    ILogger<TransportService> logger) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
     private Task _opening = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -33,7 +34,9 @@ public sealed class TransportService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // Phase 1 of shutdown: stop accepting. A clean DISCONNECT; the persistent session keeps whatever the
-        // producers send meanwhile in the broker until the next start.
+        // producers send meanwhile in the broker until the next start. (If the broker was never reached, this also
+        // ends the wait for the first connection.)
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await clients.Inputs.CloseAsync(cancellationToken).ConfigureAwait(false);
         await _opening.ConfigureAwait(false);
         Log.InputsClosed(logger);
@@ -43,13 +46,19 @@ public sealed class TransportService(
     {
         try
         {
-            await clients.Inputs.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await clients.Inputs.OpenAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before the broker was reached.
         }
         catch (Exception ex) when (ex is MqttTransportException or IOException or ObjectDisposedException)
         {
             Log.InputsStartFailed(logger, ex);
         }
     }
+
+    public void Dispose() => _stopping.Dispose();
 
     private Task OnInputAsync(Message message, CancellationToken cancellationToken)
     {

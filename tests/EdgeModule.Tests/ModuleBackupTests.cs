@@ -55,6 +55,43 @@ public sealed class ModuleBackupTests
         Assert.Contains(quarantined, f => Path.GetFileName(f).StartsWith("backup-000000000002", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Module_SigtermWhileBrokersDown_BacksUpAndExitsWithinShutdownWait()
+    {
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        env.Receiving.Stop();
+        using var module = ModuleProcess.Start(env.Variables());
+        await module.WaitForLineAsync("Application started");
+
+        module.Signal(ModuleProcess.SigTerm);
+        await module.WaitForExitAsync(ShutdownWait);
+        Assert.Equal(0, module.ExitCode);
+        Assert.Contains("Backup generation 1 written", module.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Module_BackupFails_LogsErrorExitsNonZeroAndKeepsPreviousGeneration()
+    {
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        var variables = env.Variables();
+        await RunAndStopAsync(env, variables, 0, 10, expectRestoredGeneration: null);
+        var previous = Assert.Single(env.Generations);
+
+        using var module = await ModuleProcess.StartConnectedAsync(variables);
+        await module.WaitForLineAsync("Restored backup generation 1 ");
+
+        // The disk "fills": a file takes the place where the next backup's temp file must be created.
+        var next = Path.Combine(env.BackupFolder, "backup-000000000002.ebk.tmp");
+        Directory.CreateDirectory(next);
+        File.WriteAllText(Path.Combine(next, "blocker"), "x");
+        module.Signal(ModuleProcess.SigTerm);
+        await module.WaitForExitAsync(ShutdownWait);
+
+        Assert.NotEqual(0, module.ExitCode);
+        Assert.Matches(@"<3> .* \[ERR\] - Backup FAILED", module.Output);
+        Assert.True(File.Exists(previous));
+    }
+
     /// <summary>One run: start, (check the restore), publish [from, to) with the upstream down, SIGTERM, exit 0 and a new generation.</summary>
     private static async Task RunAndStopAsync(ModuleEnvironment env, Dictionary<string, string> variables, int from, int to, int? expectRestoredGeneration)
     {

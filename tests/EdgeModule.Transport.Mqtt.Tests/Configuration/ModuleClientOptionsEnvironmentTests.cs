@@ -113,6 +113,27 @@ public sealed class ModuleClientOptionsEnvironmentTests
     }
 
     [Fact]
+    public void FromEnvironment_MaxInflightMessages_ReadWithPrefixAndValidated()
+    {
+        var options = ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["UpstreamMqttHost"] = "127.0.0.1", ["UpstreamMqttDeviceId"] = "d", ["UpstreamMqttModuleId"] = "m",
+            ["UpstreamMqttMaxInflightMessages"] = "1000",
+        }, "Upstream");
+        Assert.Equal(1000, options.MaxInflightMessages);
+        Assert.Equal(100, ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["MqttHost"] = "127.0.0.1", ["MqttDeviceId"] = "d", ["MqttModuleId"] = "m",
+        }).MaxInflightMessages);
+
+        var e = Assert.Throws<TransportConfigurationException>(() => ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["MqttHost"] = "127.0.0.1", ["MqttDeviceId"] = "d", ["MqttModuleId"] = "m", ["MqttMaxInflightMessages"] = "0",
+        }));
+        Assert.Contains("MqttMaxInflightMessages='0'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromEnvironment_NothingSet_ErrorListsTheThreeWaysToConnect()
     {
         var error = Assert.Throws<TransportConfigurationException>(() => ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>()));
