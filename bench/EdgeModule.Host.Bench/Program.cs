@@ -15,7 +15,8 @@ using EdgeModule.Transport.Mqtt;
 // Usage: dotnet run -c Release --project bench/EdgeModule.Host.Bench -- [messages=50000] [backupMiB=1024] [report.md]
 // Build src/EdgeModule in Release first. Above ~100,000 messages mosquitto_pub -l was seen to lose messages when its
 // stdin ends (the subscriber then stalls and the row shows the negative rate of what arrived); the ModuleClient rows
-// are not affected.
+// are not affected. BENCH_UPSTREAM_INFLIGHT sets the module's UpstreamMqttMaxInflightMessages (default 100; 1000
+// made no difference here: the pump is not the limit).
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50_000;
 var backupMiB = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024;
 var reportPath = args.Length > 2 ? args[2] : null;
@@ -95,6 +96,7 @@ static Dictionary<string, string> ModuleEnv(int port, string work, bool backup, 
     ["UpstreamMqttClientId"] = "bench/mod-upstream",
     ["MaxStoreSizeBytes"] = (4L << 30).ToString(CultureInfo.InvariantCulture),
     ["StatsIntervalSecs"] = "1",
+    ["UpstreamMqttMaxInflightMessages"] = Environment.GetEnvironmentVariable("BENCH_UPSTREAM_INFLIGHT") ?? "100",
 };
 
 // N messages from mosquitto_pub -l (one per line) until a persistent-session mosquitto_sub has received all N.
