@@ -9,6 +9,11 @@ using Serilog;
 // inputs last → (optional) simulated sensor. Stop, in reverse order, within ShutdownWaitPeriod: the sensor stops →
 // the inputs stop accepting → the pump stops with its checkpoints committed → the backup gets what time remains →
 // the store closes. The module exits by itself; the exit code is non-zero when the backup (or the start) failed.
+if (args is ["verify", .. var backups])
+{
+    return BackupInspector.Run(backups, Console.Out);
+}
+
 ModuleSettings settings;
 Serilog.Events.LogEventLevel level;
 try
