@@ -6,7 +6,7 @@ namespace EdgeModule;
 /// <summary>
 /// <c>EdgeModule verify &lt;file-or-folder&gt;...</c>: checks backups offline, read-only, and says exactly what each holds
 /// or where it breaks. A folder means every <c>*.ebk</c> in it and in its <c>quarantine/</c>, newest first, with the
-/// reasons quarantined files were set aside. Exit code 0 when every file is sound, 1 otherwise, 2 for bad arguments.
+/// reasons quarantined files were set aside. Exit code 0 when every file is sound, 1 otherwise (or when there is none), 2 for bad arguments.
 /// </summary>
 public static class BackupInspector
 {
@@ -42,9 +42,17 @@ public static class BackupInspector
                 continue;
             }
 
+            var any = false;
             foreach (var file in files)
             {
+                any = true;
                 allSound &= Describe(file, output);
+            }
+
+            if (!any)
+            {
+                output.WriteLine($"{path}: no backup files (*.ebk) here");
+                allSound = false;
             }
         }
 

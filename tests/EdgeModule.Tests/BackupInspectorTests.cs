@@ -53,5 +53,10 @@ public sealed class BackupInspectorTests : IDisposable
         var output = new StringWriter();
         Assert.Equal(1, BackupInspector.Run([Path.Combine(_folder.FullName, "nope.ebk")], output));
         Assert.Contains("no such file", output.ToString(), StringComparison.Ordinal);
+
+        var empty = _folder.CreateSubdirectory("empty");
+        output = new StringWriter();
+        Assert.Equal(1, BackupInspector.Run([empty.FullName], output));
+        Assert.Contains("no backup files", output.ToString(), StringComparison.Ordinal);
     }
 }
