@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using EdgeModule.Tests.Shared;
 
 namespace EdgeModule.Tests.Infrastructure;
 
@@ -52,36 +53,7 @@ public sealed class Broker : IDisposable
             return;
         }
 
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var process = new Process
-        {
-            StartInfo = new ProcessStartInfo("/usr/sbin/mosquitto", ["-c", _config]) { RedirectStandardError = true, RedirectStandardOutput = true },
-            EnableRaisingEvents = true,
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            log.Enqueue(e.Data);
-            if (e.Data.Contains(" running", StringComparison.Ordinal))
-            {
-                ready.TrySetResult();
-            }
-        };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("mosquitto exited: " + string.Join('\n', log)));
-        process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        _process = process;
-        if (!ready.Task.Wait(TestTimeouts.Signal))
-        {
-            Stop();
-            throw new TimeoutException("mosquitto did not start: " + string.Join('\n', log));
-        }
+        _process = MosquittoProcess.Start(_config, TestTimeouts.Signal);
     }
 
     /// <summary>SIGKILL by PID: the broker is gone at once, with its sessions.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using EdgeModule.Tests.Shared;
 
 namespace EdgeModule.Transport.Mqtt.Tests.Infrastructure;
 
@@ -59,36 +60,7 @@ public sealed class MosquittoBroker : IDisposable
             return;
         }
 
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var start = new ProcessStartInfo("/usr/sbin/mosquitto", $"-c {_configFile}")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            log.Enqueue(e.Data);
-            if (e.Data.Contains(" running", StringComparison.Ordinal))
-            {
-                ready.TrySetResult();
-            }
-        };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("mosquitto exited: " + string.Join('\n', log)));
-        process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        _process = process;
-        if (!ready.Task.Wait(TestTimeouts.Signal))
-        {
-            throw new TimeoutException("mosquitto did not start: " + string.Join('\n', log));
-        }
+        _process = MosquittoProcess.Start(_configFile, TestTimeouts.Signal);
     }
 
     /// <summary>SIGKILL by PID: no clean shutdown, clients see the connection drop.</summary>
