@@ -38,7 +38,13 @@ internal static unsafe partial class NativeMethods
             return 0;
         }
 
-        foreach (var candidate in _candidates)
+        return Load(_candidates, assembly, searchPath);
+    }
+
+    /// <summary>The first candidate that loads, or one error naming what was tried and the package to install.</summary>
+    internal static nint Load(IReadOnlyList<string> candidates, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        foreach (var candidate in candidates)
         {
             if (NativeLibrary.TryLoad(candidate, assembly, searchPath, out var handle))
             {
@@ -47,7 +53,7 @@ internal static unsafe partial class NativeMethods
         }
 
         throw new DllNotFoundException(
-            $"libmosquitto could not be loaded (tried {string.Join(", ", _candidates)}). " +
+            $"libmosquitto could not be loaded (tried {string.Join(", ", candidates)}). " +
             $"Install the Debian package '{DebianPackage}' (apt-get install {DebianPackage}).");
     }
 
