@@ -46,21 +46,6 @@ public sealed class ModuleClientClientCertificateTests : IDisposable
     [Fact]
     public async Task OpenAsync_WithoutClientCertificate_IsRefusedAndKeepsRetrying()
     {
-        var retrying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var client = new ModuleClient(ClientFactory.Options(_broker.TlsPort, _certificates.CaFile));
-        client.ConnectionStatusChanged += (_, e) =>
-        {
-            if (e.Status == ConnectionStatus.DisconnectedRetrying)
-            {
-                retrying.TrySetResult();
-            }
-        };
-
-        using var bound = new CancellationTokenSource(TestTimeouts.Absence);
-        var open = client.OpenAsync(bound.Token);
-        await retrying.Task.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open);
-        Assert.NotEqual(ConnectionStatus.Connected, client.Status);
+        await ClientFactory.AssertNeverConnectsAsync(ClientFactory.Options(_broker.TlsPort, _certificates.CaFile));
     }
 }

@@ -51,22 +51,7 @@ public sealed class ModuleClientTlsTests(BrokerFixture fixture) : IClassFixture<
     [Fact]
     public async Task OpenAsync_TlsWithWrongCa_NeverConnectsAndReportsRetrying()
     {
-        var retrying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var client = new ModuleClient(ClientFactory.Options(_broker.TlsPort, _certificates.WrongCaFile));
-        client.ConnectionStatusChanged += (_, e) =>
-        {
-            if (e.Status == ConnectionStatus.DisconnectedRetrying)
-            {
-                retrying.TrySetResult();
-            }
-        };
-
-        using var bound = new CancellationTokenSource(TestTimeouts.Absence);
-        var open = client.OpenAsync(bound.Token);
-        await retrying.Task.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open);
-        Assert.NotEqual(ConnectionStatus.Connected, client.Status);
+        await ClientFactory.AssertNeverConnectsAsync(ClientFactory.Options(_broker.TlsPort, _certificates.WrongCaFile));
     }
 
     [Fact]

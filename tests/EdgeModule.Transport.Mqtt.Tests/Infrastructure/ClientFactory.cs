@@ -33,4 +33,28 @@ internal static class ClientFactory
         await client.OpenAsync(bound.Token);
         return client;
     }
+
+    /// <summary>
+    /// Opens a client the broker must refuse: it reports DisconnectedRetrying (a signal, not a timer), its open is still
+    /// pending when the bound runs out, and it never reaches Connected.
+    /// </summary>
+    public static async Task AssertNeverConnectsAsync(ModuleClientOptions options)
+    {
+        var retrying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = new ModuleClient(options);
+        client.ConnectionStatusChanged += (_, e) =>
+        {
+            if (e.Status == ConnectionStatus.DisconnectedRetrying)
+            {
+                retrying.TrySetResult();
+            }
+        };
+
+        using var bound = new CancellationTokenSource(TestTimeouts.Absence);
+        var open = client.OpenAsync(bound.Token);
+        await retrying.Task.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => open);
+        Assert.NotEqual(ConnectionStatus.Connected, client.Status);
+    }
 }
