@@ -7,14 +7,18 @@ using EdgeModule.Storage.InMemory;
 using EdgeModule.Storage.RocksDb;
 
 // Storage benchmark: the message-queue pattern on both backends, beside the RocksDB C API measured in the same run.
-// Usage: dotnet run -c Release --project bench/EdgeModule.Storage.Bench -- [--ops N] [--out report.md]
+// Usage: dotnet run -c Release --project bench/EdgeModule.Storage.Bench -- [--ops N] [--rounds R] [--out report.md]
+// Every case runs R times on a fresh store: round 1 is reported as "cold" (the process touches its memory for the first
+// time), the median of the later rounds as the steady state a long-running module sees.
 var ops = 1_000_000;
+var rounds = 3;
 string? reportPath = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--ops": ops = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--rounds": rounds = Math.Max(2, int.Parse(args[++i], CultureInfo.InvariantCulture)); break;
         case "--out": reportPath = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
@@ -22,8 +26,12 @@ for (var i = 0; i < args.Length; i++)
 
 var work = Directory.CreateTempSubdirectory("edgemodule-storage-bench-");
 var rows = new List<Row>();
+var samples = new Dictionary<(string Workload, string Backend, int Threads), List<double>>();
 var keys = Workloads.CreateKeys(ops);
-var baseline = NativeBaseline.Run(work.FullName, ops);
+var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+var baselineRuns = Enumerable.Range(0, rounds).Select(r => NativeBaseline.Run(Path.Combine(work.FullName, $"c-{r}"), ops)).ToList();
+var baseline = baselineRuns[0].Keys.ToDictionary(k => k, k => (double?)Median(baselineRuns.Select(b => b[k] ?? 0).ToList()));
+var firstTouch = FirstTouch.Measure(ops * (long)(Workloads.ValueBytes + 16));
 
 (string Name, Func<string, IKeyValueStore> Open)[] backends =
 [
@@ -32,45 +40,57 @@ var baseline = NativeBaseline.Run(work.FullName, ops);
     ("rocksdb-nowal", dir => new RocksDbStore(new RocksDbStoreOptions { Path = dir, DisableWal = true })),
 ];
 
-foreach (var (backend, open) in backends)
+for (var round = 0; round < rounds; round++)
 {
-    foreach (var threads in new[] { 1, 2 })
+    foreach (var (backend, open) in backends)
     {
-        var suffix = backend == "rocksdb-nowal" ? "-nowal" : "";
-        using (var store = open(Path.Combine(work.FullName, $"{backend}-{threads}-a")))
+        foreach (var threads in new[] { 1, 2 })
         {
-            var p = store.GetOrCreatePartition("bench");
-            Add("put", backend, threads, Workloads.Put(p, keys, threads), backend.StartsWith("rocksdb", StringComparison.Ordinal) && threads == 1 ? baseline.GetValueOrDefault("put-single" + suffix) : null);
-            Add("get", backend, threads, Workloads.Get(p, keys, threads), null);
-            Add("seek+scan100", backend, threads, Workloads.SeekAndScan(p, keys, threads), null);
-            Add("delete-from-head", backend, threads, Workloads.DeleteFromHead(p, keys, threads), null);
-        }
+            using (var store = open(Path.Combine(work.FullName, $"{backend}-{threads}-a-{round}")))
+            {
+                var p = store.GetOrCreatePartition("bench");
+                Sample("put", backend, threads, Workloads.Put(p, keys, threads));
+                Sample("get", backend, threads, Workloads.Get(p, keys, threads));
+                Sample("seek+scan100", backend, threads, Workloads.SeekAndScan(p, keys, threads));
+                Sample("delete-from-head", backend, threads, Workloads.DeleteFromHead(p, keys, threads));
+            }
 
-        using (var store = open(Path.Combine(work.FullName, $"{backend}-{threads}-b")))
-        {
-            var p = store.GetOrCreatePartition("bench");
-            Add("put (batch 1000)", backend, threads, Workloads.PutBatched(store, p, keys, threads, 1000), backend.StartsWith("rocksdb", StringComparison.Ordinal) && threads == 1 ? baseline.GetValueOrDefault("put-batch1000" + suffix) : null);
-        }
+            using (var store = open(Path.Combine(work.FullName, $"{backend}-{threads}-b-{round}")))
+            {
+                var p = store.GetOrCreatePartition("bench");
+                Sample("put (batch 1000)", backend, threads, Workloads.PutBatched(store, p, keys, threads, 1000));
+            }
 
-        GC.Collect();
+            GC.Collect();
+        }
     }
+}
+
+foreach (var ((workload, backend, threads), values) in samples)
+{
+    var suffix = backend == "rocksdb-nowal" ? "-nowal" : "";
+    var cName = workload switch { "put" => "put-single", "put (batch 1000)" => "put-batch1000", _ => null };
+    var c = cName is not null && threads == 1 && backend.StartsWith("rocksdb", StringComparison.Ordinal) ? baseline.GetValueOrDefault(cName + suffix) : null;
+    rows.Add(new Row(workload, backend, threads, values[0], Median(values.Skip(1).ToList()), c));
 }
 
 work.Delete(recursive: true);
 
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"Storage benchmark: {ops:N0} ops a case, 16-byte big-endian keys, {Workloads.ValueBytes}-byte values, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-report.AppendLine(CultureInfo.InvariantCulture, $"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && concurrent}; load average before the run: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-report.AppendLine("Baseline: the RocksDB C API doing the same writes (bench/native/rocksdb_baseline.c), same run, same options.");
+report.AppendLine(CultureInfo.InvariantCulture, $"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && concurrent}; load average before the run: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+report.AppendLine(CultureInfo.InvariantCulture, $"Rounds: {rounds}, each on a fresh store. 'cold' is round 1 (first touch of the process's memory); 'ops/s' is the median of rounds 2-{rounds} (steady state).");
+report.AppendLine(CultureInfo.InvariantCulture, $"First-touch baseline, same run: the kernel maps {firstTouch.Bytes / (1 << 20):N0} MiB (the keys and values of one put case) in {firstTouch.Milliseconds:N0} ms on first write = {firstTouch.NanosecondsPerPut(ops):N0} ns per put; the same pages touched again take {firstTouch.WarmMilliseconds:N0} ms.");
+report.AppendLine("C API: the RocksDB C API doing the same writes (bench/native/rocksdb_baseline.c), median of the same number of runs, same options.");
 report.AppendLine("seek+scan100 counts entries read (a seek every 100).");
 report.AppendLine();
-report.AppendLine("| workload | backend | threads | ops/s | C API ops/s | binding / C API |");
-report.AppendLine("|---|---|---:|---:|---:|---:|");
+report.AppendLine("| workload | backend | threads | ops/s (steady) | cold (round 1) | C API ops/s | binding / C API |");
+report.AppendLine("|---|---|---:|---:|---:|---:|---:|");
 foreach (var r in rows)
 {
     var b = r.Baseline is double v ? v.ToString("N0", CultureInfo.InvariantCulture) : "";
     var ratio = r.Baseline is double w ? (r.OpsPerSecond / w).ToString("0.00", CultureInfo.InvariantCulture) : "";
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload} | {r.Backend} | {r.Threads} | {r.OpsPerSecond:N0} | {b} | {ratio} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {r.Workload} | {r.Backend} | {r.Threads} | {r.OpsPerSecond:N0} | {r.Cold:N0} | {b} | {ratio} |");
 }
 
 Console.WriteLine(report);
@@ -81,19 +101,32 @@ if (reportPath is not null)
 
 return 0;
 
-void Add(string workload, string backend, int threads, double opsPerSecond, double? baselineOps)
+void Sample(string workload, string backend, int threads, double opsPerSecond)
 {
-    rows.Add(new Row(workload, backend, threads, opsPerSecond, baselineOps));
+    var key = (workload, backend, threads);
+    if (!samples.TryGetValue(key, out var list))
+    {
+        samples[key] = list = [];
+    }
+
+    list.Add(opsPerSecond);
     Console.Error.WriteLine($"{workload,-18} {backend,-14} {threads} {opsPerSecond,14:N0}");
 }
 
-internal sealed record Row(string Workload, string Backend, int Threads, double OpsPerSecond, double? Baseline);
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+internal sealed record Row(string Workload, string Backend, int Threads, double Cold, double OpsPerSecond, double? Baseline);
 
 /// <summary>Compiles and runs the C baseline; an empty result (and a note) when gcc or the header is missing.</summary>
 internal static class NativeBaseline
 {
     public static Dictionary<string, double?> Run(string workDir, int ops)
     {
+        Directory.CreateDirectory(workDir);
         var result = new Dictionary<string, double?>();
         var source = Path.Combine(AppContext.BaseDirectory, "rocksdb_baseline.c");
         var binary = Path.Combine(workDir, "rocksdb_baseline");
