@@ -155,6 +155,22 @@ internal sealed class SkipList
     /// <summary>Writer only. Removes the node from every level; readers standing on it can still walk on.</summary>
     public void Unlink(Node node)
     {
+        if (ReferenceEquals(_head.GetNext(0), node))
+        {
+            // The first node (removal from the head, the message-queue pattern) is first on each of its levels too:
+            // its predecessor is the head everywhere, so no search is needed.
+            for (var i = node.Level - 1; i >= 0; i--)
+            {
+                _head.SetNext(i, node.GetNext(i));
+                if (ReferenceEquals(_tail[i], node))
+                {
+                    _tail[i] = _head;
+                }
+            }
+
+            return;
+        }
+
         if (!ReferenceEquals(FindForWrite(node.SearchKey), node))
         {
             return;
