@@ -1,4 +1,5 @@
 using EdgeModule.Messaging.Layout;
+using EdgeModule.Storage;
 
 namespace EdgeModule.Messaging;
 
@@ -27,7 +28,8 @@ public sealed partial class MessageStore
         var expired = 0;
 
         using var snapshot = _store.CreateSnapshot();
-        var records = snapshot.GetPartition(StoreLayout.MessagesPartition);
+        using var records = snapshot.GetPartition(StoreLayout.MessagesPartition).OpenCursor();
+        Span<byte> recordKey = stackalloc byte[StoreLayout.SequenceKeyBytes];
         using var cursor = snapshot.GetPartition(queue.Partition.Name).OpenCursor();
         cursor.Seek(StoreLayout.SequenceKey(checkpoint + 1));
         for (var scanned = 0; scanned < maxCount && cursor.IsValid; scanned++, cursor.Next())
@@ -52,7 +54,8 @@ public sealed partial class MessageStore
                 continue;
             }
 
-            var record = records.Get(StoreLayout.SequenceKey(entry.MessageNumber));
+            StoreLayout.WriteSequenceKey(recordKey, entry.MessageNumber);
+            var record = ReadRecord(records, recordKey);
             try
             {
                 var message = MessageCodec.Decode(record ?? throw new MessageCorruptException($"the record of message {entry.MessageNumber} is missing"), out var enqueued);
@@ -71,6 +74,25 @@ public sealed partial class MessageStore
         }
 
         return new MessageBatch(endpoint, checkpoint, last, messages, expired, corrupt);
+    }
+
+    /// <summary>
+    /// The record under <paramref name="key"/>, or null. Queue entries name messages in ascending order, mostly
+    /// consecutive ones, so the records cursor usually needs one step forward instead of a search.
+    /// </summary>
+    private static byte[]? ReadRecord(IPartitionCursor records, ReadOnlySpan<byte> key)
+    {
+        if (records.IsValid && records.Key.SequenceCompareTo(key) < 0)
+        {
+            records.Next();
+        }
+
+        if (!records.IsValid || !records.Key.SequenceEqual(key))
+        {
+            records.Seek(key);
+        }
+
+        return records.IsValid && records.Key.SequenceEqual(key) ? records.Value.ToArray() : null;
     }
 
     /// <summary>

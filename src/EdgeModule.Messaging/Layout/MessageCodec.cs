@@ -118,15 +118,30 @@ internal static class MessageCodec
         }
 
         enqueuedTicks = reader.Int64();
-        var fields = new Dictionary<byte, ReadOnlyMemory<byte>>();
+
+        // Where each known system field lies in the record (length -1: absent), and every tag seen, known or not.
+        Span<int> offsets = stackalloc int[TagConnectionModuleId + 1];
+        Span<int> lengths = stackalloc int[TagConnectionModuleId + 1];
+        Span<ulong> seen = stackalloc ulong[4];
+        lengths.Fill(-1);
+        seen.Clear();
         var systemCount = reader.VarInt();
         for (var i = 0; i < systemCount; i++)
         {
             var tag = reader.Byte();
-            var bytes = reader.Bytes(reader.VarInt());
-            if (!fields.TryAdd(tag, bytes))
+            var length = reader.VarInt();
+            var offset = reader.Skip(length);
+            var bit = 1UL << (tag & 63);
+            if ((seen[tag >> 6] & bit) != 0)
             {
                 throw reader.Corrupt($"system property tag {tag} appears twice");
+            }
+
+            seen[tag >> 6] |= bit;
+            if (tag <= TagConnectionModuleId)
+            {
+                offsets[tag] = offset;
+                lengths[tag] = length;
             }
         }
 
@@ -146,18 +161,18 @@ internal static class MessageCodec
         return new EdgeMessage(body)
         {
             Properties = properties,
-            MessageId = Text(fields, TagMessageId, reader),
-            CorrelationId = Text(fields, TagCorrelationId, reader),
-            ContentType = Text(fields, TagContentType, reader),
-            ContentEncoding = Text(fields, TagContentEncoding, reader),
-            UserId = Text(fields, TagUserId, reader),
-            To = Text(fields, TagTo, reader),
-            CreationTimeUtc = Time(fields, TagCreationTime, reader),
-            ExpiryTimeUtc = Time(fields, TagExpiryTime, reader),
-            InputName = Text(fields, TagInputName, reader),
-            OutputName = Text(fields, TagOutputName, reader),
-            ConnectionDeviceId = Text(fields, TagConnectionDeviceId, reader),
-            ConnectionModuleId = Text(fields, TagConnectionModuleId, reader),
+            MessageId = Text(offsets, lengths, TagMessageId, reader),
+            CorrelationId = Text(offsets, lengths, TagCorrelationId, reader),
+            ContentType = Text(offsets, lengths, TagContentType, reader),
+            ContentEncoding = Text(offsets, lengths, TagContentEncoding, reader),
+            UserId = Text(offsets, lengths, TagUserId, reader),
+            To = Text(offsets, lengths, TagTo, reader),
+            CreationTimeUtc = Time(offsets, lengths, TagCreationTime, reader),
+            ExpiryTimeUtc = Time(offsets, lengths, TagExpiryTime, reader),
+            InputName = Text(offsets, lengths, TagInputName, reader),
+            OutputName = Text(offsets, lengths, TagOutputName, reader),
+            ConnectionDeviceId = Text(offsets, lengths, TagConnectionDeviceId, reader),
+            ConnectionModuleId = Text(offsets, lengths, TagConnectionModuleId, reader),
         };
     }
 
@@ -206,19 +221,20 @@ internal static class MessageCodec
         return 0;
     }
 
-    private static string? Text(Dictionary<byte, ReadOnlyMemory<byte>> fields, byte tag, Reader reader) =>
-        fields.TryGetValue(tag, out var bytes) ? reader.Utf8(bytes.Span) : null;
+    private static string? Text(ReadOnlySpan<int> offsets, ReadOnlySpan<int> lengths, byte tag, Reader reader) =>
+        lengths[tag] < 0 ? null : reader.Utf8(reader.Slice(offsets[tag], lengths[tag]));
 
-    private static DateTimeOffset? Time(Dictionary<byte, ReadOnlyMemory<byte>> fields, byte tag, Reader reader)
+    private static DateTimeOffset? Time(ReadOnlySpan<int> offsets, ReadOnlySpan<int> lengths, byte tag, Reader reader)
     {
-        if (!fields.TryGetValue(tag, out var bytes))
+        var length = lengths[tag];
+        if (length < 0)
         {
             return null;
         }
 
-        var ticks = bytes.Length == 8 ? BinaryPrimitives.ReadInt64LittleEndian(bytes.Span) : -1;
+        var ticks = length == 8 ? BinaryPrimitives.ReadInt64LittleEndian(reader.Slice(offsets[tag], 8)) : -1;
         return ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero)
-            : throw reader.Corrupt($"time field {tag} is {bytes.Length} bytes or out of range");
+            : throw reader.Corrupt($"time field {tag} is {length} bytes or out of range");
     }
 
     private static int WriteString(Span<byte> span, string value)
@@ -291,6 +307,17 @@ internal static class MessageCodec
             _pos += length;
             return slice;
         }
+
+        /// <summary>Steps over a field of <paramref name="length"/> bytes and returns where it starts.</summary>
+        public int Skip(int length)
+        {
+            Need(length);
+            var offset = _pos;
+            _pos += length;
+            return offset;
+        }
+
+        public ReadOnlySpan<byte> Slice(int offset, int length) => record.AsSpan(offset, length);
 
         public string String() => Utf8(Bytes(VarInt()).Span);
 

@@ -77,6 +77,29 @@ public sealed class MessageCodecTests
         Assert.Equal("m", m.MessageId);
     }
 
+    [Theory]
+    [InlineData("01016E")] // a second message id
+    [InlineData("C80100")] // tag 200 twice: unknown tags are skipped, but not repeated
+    public void Decode_RepeatedSystemTag_ThrowsCorruptNamingTheTag(string repeated)
+    {
+        var extra = repeated.StartsWith("C8", StringComparison.Ordinal) ? "C80100" : "";
+        var hex = GoldenHex[..18] + (extra.Length > 0 ? "05" : "04") + extra + repeated + GoldenHex[20..];
+
+        var error = Assert.Throws<MessageCorruptException>(() => MessageCodec.Decode(Convert.FromHexString(hex), out _));
+
+        Assert.Contains($"tag {Convert.FromHexString(repeated)[0]} appears twice", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_TimeFieldOfWrongLength_ThrowsCorrupt()
+    {
+        var hex = GoldenHex.Replace("0708000000000000DE08", "0707000000000000DE", StringComparison.Ordinal);
+
+        var error = Assert.Throws<MessageCorruptException>(() => MessageCodec.Decode(Convert.FromHexString(hex), out _));
+
+        Assert.Contains("time field 7 is 7 bytes", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Decode_InvalidUtf8_ThrowsCorrupt()
     {
