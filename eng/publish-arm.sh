@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Publishes the module framework-dependent for linux-arm (arm32v7) and linux-arm64 (arm64v8), without an apphost, and
-# checks that what comes out runs on any architecture's .NET runtime: EdgeModule.dll and its runtimeconfig are there,
-# there is no native file (no apphost, no native library: those come from Debian's packages), and every assembly is
-# IL-only and AnyCPU (not ReadyToRun, not 32-bit-only). This needs no arm runtime pack (none can be obtained here);
-# running on arm itself is verified on devices.
+# Publishes the module framework-dependent for linux-arm (arm32v7) and linux-arm64 (arm64v8), without an apphost, as
+# the Dockerfiles do, and checks what comes out: EdgeModule.dll and a runtimeconfig naming the shared framework, no
+# native file (no apphost, no native library: those come from Debian's packages), and only IL-only assemblies, AnyCPU
+# except EdgeModule.dll, which the SDK stamps with the RID's architecture (still IL; not ReadyToRun, not x86-only).
+# This needs no arm runtime or apphost pack (none can be obtained here); running on arm is verified on devices.
 # Usage: eng/publish-arm.sh [output-folder]   (default: artifacts/publish-arm; one subfolder per RID)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
