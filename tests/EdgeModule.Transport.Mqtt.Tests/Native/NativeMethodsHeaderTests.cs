@@ -1,0 +1,48 @@
+using System.Reflection;
+using EdgeModule.Tests.Shared.NativeSignatures;
+using EdgeModule.Transport.Mqtt.Native;
+
+namespace EdgeModule.Transport.Mqtt.Tests.Native;
+
+/// <summary>
+/// The libmosquitto binding against Debian's <c>mosquitto.h</c> (libmosquitto-dev, 2.0), its one libc call against
+/// the man page prototype, and <c>struct mosquitto_message</c>, which the message callback reads through a pointer.
+/// </summary>
+public sealed class NativeMethodsHeaderTests : HeaderBindingTests
+{
+    protected override string HeaderPath => "/usr/include/mosquitto.h";
+
+    protected override string ExportMacro => "libmosq_EXPORT";
+
+    protected override string HeaderPackage => "libmosquitto-dev";
+
+    protected override string Library => "mosquitto";
+
+    protected override Assembly Binding => typeof(NativeMethods).Assembly;
+
+    /// <summary>shutdown(2) as its man page declares it; glibc's header wraps it in macros this reader does not expand.</summary>
+    internal override IReadOnlyDictionary<string, IReadOnlyList<CFunction>> OtherPrototypes { get; } =
+        new Dictionary<string, IReadOnlyList<CFunction>> { ["libc"] = [CHeaderParser.ParsePrototype("int shutdown(int sockfd, int how);")] };
+
+    [Fact]
+    public void MosquittoMessage_AgainstHeader_SameFieldsThirtyTwoBitSafe()
+    {
+        var fields = CHeaderParser.ParseStruct(CHeader.ReadText(HeaderPath, HeaderPackage), "mosquitto_message");
+
+        var failures = NativeBindingChecker.CheckStruct(typeof(MosquittoMessage), "mosquitto_message", fields);
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.Equal(["mid", "topic", "payload", "payloadlen", "qos", "retain"], fields.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void ReadPrototypes_MosquittoHeader_ReadsCallbackParameters()
+    {
+        var function = ReadHeader().Single(f => f.Name == "mosquitto_tls_set");
+
+        Assert.Equal(
+            "int mosquitto_tls_set(struct mosquitto* mosq, char* cafile, char* capath, char* certfile, char* keyfile, " +
+            "int (*)(char*, int, int, void*) pw_callback)",
+            function.ToString());
+    }
+}
