@@ -56,6 +56,15 @@ public sealed class Broker : IDisposable
         _process = MosquittoProcess.Start(_config, TestTimeouts.Signal);
     }
 
+    /// <summary>
+    /// SIGSTOP by PID: the broker keeps its sockets and sessions but answers nothing (an upstream that hangs) until
+    /// <see cref="Resume"/>.
+    /// </summary>
+    public void Pause() => Assert.Equal(0, ModuleProcess.Kill(_process!.Id, 19));
+
+    /// <summary>SIGCONT by PID: the paused broker goes on where it stopped.</summary>
+    public void Resume() => Assert.Equal(0, ModuleProcess.Kill(_process!.Id, 18));
+
     /// <summary>SIGKILL by PID: the broker is gone at once, with its sessions.</summary>
     public void Stop()
     {
