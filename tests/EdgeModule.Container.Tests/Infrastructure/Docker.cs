@@ -18,8 +18,15 @@ internal static class Docker
     private static readonly Lazy<string> _cli = new(ResolveCli);
     private static readonly Lazy<string?> _engineProblem = new(() =>
     {
-        var info = Run(["version", "--format", "{{.Server.Version}}"], TestTimeouts.Signal);
-        return info.ExitCode == 0 ? null : $"no Docker engine answers ('{Cli} version': {info.Error.Trim()})";
+        try
+        {
+            var info = Run(["version", "--format", "{{.Server.Version}}"], TestTimeouts.Signal);
+            return info.ExitCode == 0 ? null : $"no Docker engine answers ('{Cli} version': {info.Error.Trim()})";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"no docker CLI ('{Cli}': {e.Message})";
+        }
     });
 
     public static string Cli => _cli.Value;
