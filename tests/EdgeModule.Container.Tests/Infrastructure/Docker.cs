@@ -140,6 +140,3 @@ internal static class Docker
         return File.Exists("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
     }
 }
-
-/// <summary>What a docker CLI call printed and returned.</summary>
-internal sealed record DockerResult(int ExitCode, string Output, string Error);
