@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of the solution (unit, conformance, native-boundary, process and broker tests) in Release.
+# Runs every test of the solution (unit, conformance, native-boundary, header, process, broker and container tests) in
+# Release. eng/setup.sh installs the native packages and builds; eng/setup-docker.sh installs and starts a local Docker
+# engine (no default bridge) and builds the stand-in base images once, cached by tag.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./eng/setup.sh
-dotnet test EdgeModule.sln -c Release --no-build --nologo "$@"
+./eng/setup-docker.sh
+EDGEMODULE_CONTAINER_TESTS=1 dotnet test EdgeModule.sln -c Release --no-build --nologo "$@"
