@@ -176,5 +176,5 @@ internal sealed partial class ModuleProcess : IDisposable
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    internal static partial int Kill(int pid, int signal);
+    private static partial int Kill(int pid, int signal);
 }
