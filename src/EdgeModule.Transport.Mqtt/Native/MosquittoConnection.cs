@@ -129,7 +129,8 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             return Task.FromException(new TransportDisconnectedException());
         }
 
-        var completion = qos == 0 ? null : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed in order by the drain (MosquittoConnection.Completions), which runs the continuations inline.
+        var completion = qos == 0 ? null : new TaskCompletionSource();
         int rc;
         fixed (byte* data = payload)
         {
@@ -234,6 +235,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             }
 
             var rc = NativeMethods.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            FlushAcknowledged();
             if (rc != 0 || _disconnectSeen)
             {
                 // Stop calling into the library before anyone may reconnect.
@@ -253,21 +255,6 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
 
         FailPending(new TransportDisconnectedException($"The connection ended before the broker acknowledged ({NativeMethods.ErrorText(rc)})."));
         Raise(ConnectionLost, rc);
-    }
-
-    private void FailPending(Exception error)
-    {
-        TaskCompletionSource[] orphans;
-        lock (_pendingLock)
-        {
-            orphans = [.. _pending.Values];
-            _pending.Clear();
-        }
-
-        foreach (var orphan in orphans)
-        {
-            orphan.TrySetException(error);
-        }
     }
 
     private void Raise(Action<int>? handler, int value)
