@@ -89,7 +89,7 @@ internal sealed unsafe partial class MosquittoConnection
                 return;
             }
 
-            var topic = Marshal.PtrToStringUTF8(message->Topic) ?? string.Empty;
+            var topic = message->Topic == 0 ? default : MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)message->Topic);
             var payload = new ReadOnlySpan<byte>((void*)message->Payload, message->PayloadLength);
             self.MessageReceived?.Invoke(topic, payload);
         }

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace EdgeModule.Transport.Mqtt.Native;
 
 /// <summary>
-/// How acknowledgements reach the tasks of <see cref="PublishAsync"/> and <see cref="SubscribeAsync"/>, cheaply and in
+/// How acknowledgements reach the tasks of <c>PublishAsync</c> and <see cref="SubscribeAsync"/>, cheaply and in
 /// order. A PUBACK only records its message id (network thread, inside the native callback). When
 /// <c>mosquitto_loop</c> returns, the ids of that round are resolved under one lock and queued; one thread-pool work
 /// item at a time drains the queue, completing the tasks in the order the broker acknowledged them (a single

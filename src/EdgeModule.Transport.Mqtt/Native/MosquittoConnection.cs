@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeModule.Transport.Mqtt.Native;
@@ -123,6 +124,14 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
     /// <summary>Queues a PUBLISH. QoS 0 completes when queued; QoS 1 when the broker's PUBACK arrives.</summary>
     public Task PublishAsync(string topic, ReadOnlySpan<byte> payload, int qos)
     {
+        var utf8 = new byte[Encoding.UTF8.GetByteCount(topic) + 1];
+        Encoding.UTF8.GetBytes(topic, utf8);
+        return PublishAsync(utf8, payload, qos);
+    }
+
+    /// <summary>As above, with the topic as NUL-terminated UTF-8 (the library copies it, and the payload, at once).</summary>
+    public Task PublishAsync(ReadOnlySpan<byte> topicTerminated, ReadOnlySpan<byte> payload, int qos)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsUp)
         {
@@ -132,12 +141,13 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         // Completed in order by the drain (MosquittoConnection.Completions), which runs the continuations inline.
         var completion = qos == 0 ? null : new TaskCompletionSource();
         int rc;
+        fixed (byte* topic = topicTerminated)
         fixed (byte* data = payload)
         {
-            // Held across the call so the PUBACK callback (network thread) cannot look up the id before it is stored.
+            // Held across the call so the PUBACK (network thread) cannot be resolved before the id is stored.
             lock (_pendingLock)
             {
-                rc = NativeMethods.mosquitto_publish(_handle, out var messageId, topic, payload.Length, data, qos, false);
+                rc = NativeMethods.mosquitto_publish_utf8(_handle, out var messageId, topic, payload.Length, data, qos, false);
                 if (rc == 0 && completion is not null)
                 {
                     _pending[messageId] = completion;
@@ -149,7 +159,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         {
             return Task.FromException(rc == 4
                 ? new TransportDisconnectedException($"Publish failed: {NativeMethods.ErrorText(rc)}.")
-                : new MqttTransportException($"Publish to '{topic}' failed: {NativeMethods.ErrorText(rc)}.", rc));
+                : new MqttTransportException($"Publish to '{Encoding.UTF8.GetString(topicTerminated[..^1])}' failed: {NativeMethods.ErrorText(rc)}.", rc));
         }
 
         return completion?.Task ?? Task.CompletedTask;
