@@ -8,9 +8,9 @@ namespace EdgeModule.Transport.Bench;
 /// libmosquitto's own command-line clients (mosquitto_pub -l / mosquitto_sub -c, timed from outside, so process start,
 /// TLS handshake and mosquitto_pub's 100 ms polls while connecting and draining are included), and
 /// <c>native/mosquitto_baseline.c</c>, a raw libmosquitto loop in the library mode ModuleClient uses (threaded, same
-/// in-flight window, same caller window), timed from its own connect to its last PUBACK or message.
+/// in-flight window, same caller window, same TCP_NODELAY), timed from its own connect to its last PUBACK or message.
 /// </summary>
-internal sealed class Baselines(BenchBroker broker, string payloadLines, int payloadSize, int inflight, int window)
+internal sealed class Baselines(BenchBroker broker, string payloadLines, int payloadSize, int inflight, int window, bool noDelay)
 {
     private readonly string _tls = $"-h 127.0.0.1 -p {broker.Port} --cafile {broker.CaFile} -q 1";
     private string? _native;
@@ -37,7 +37,7 @@ internal sealed class Baselines(BenchBroker broker, string payloadLines, int pay
         Measure(() => broker.Run("mosquitto_pub", $"{_tls} -t bench/pub -l", Lines(n)));
 
     public double PublishNative(int n) =>
-        RunNative($"pub 127.0.0.1 {broker.Port} {broker.CaFile} bench/pub-native {n} {payloadSize} {inflight} {window}");
+        RunNative($"pub 127.0.0.1 {broker.Port} {broker.CaFile} bench/pub-native {n} {payloadSize} {inflight} {window} {(noDelay ? 1 : 0)}");
 
     public double ReceiveCli(string name, int n)
     {
@@ -48,7 +48,7 @@ internal sealed class Baselines(BenchBroker broker, string payloadLines, int pay
     public double ReceiveNative(string name, int n)
     {
         Fill(name, n);
-        return RunNative($"sub 127.0.0.1 {broker.Port} {broker.CaFile} bench/{name} {name} {n}");
+        return RunNative($"sub 127.0.0.1 {broker.Port} {broker.CaFile} bench/{name} {name} {n} {(noDelay ? 1 : 0)}");
     }
 
     /// <summary>Publishes <paramref name="n"/> payloads to <paramref name="topic"/> (the queue a receive run drains).</summary>

@@ -2,12 +2,13 @@
  * Raw libmosquitto baseline for the transport benchmark: the same work as ModuleClient in the same library mode
  * (threaded: mosquitto_loop_start, so an inbound PUBACK is written after on_message returns), with nothing managed.
  *
- *   mosquitto_baseline pub HOST PORT CAFILE TOPIC COUNT SIZE INFLIGHT WINDOW
+ *   mosquitto_baseline pub HOST PORT CAFILE TOPIC COUNT SIZE INFLIGHT WINDOW NODELAY
  *     QoS 1 publishes of SIZE bytes, at most WINDOW awaiting PUBACK on the caller's side (INFLIGHT on the wire,
  *     MOSQ_OPT_SEND_MAXIMUM), from the main thread while the library's thread runs the network loop.
- *   mosquitto_baseline sub HOST PORT CAFILE TOPIC CLIENTID COUNT
+ *   mosquitto_baseline sub HOST PORT CAFILE TOPIC CLIENTID COUNT NODELAY
  *     Persistent session (clean session off): subscribes TOPIC at QoS 1 and receives COUNT messages; each payload is
  *     copied out of the library's buffer (a store would keep it).
+ *   NODELAY is 0 or 1 (MOSQ_OPT_TCP_NODELAY), as ModuleClient's TcpNoDelay.
  *
  * Prints "seconds S" measured from before the TCP/TLS connect to the last PUBACK (pub) or message (sub), then a
  * clean DISCONNECT; process start is excluded (ModuleClient's measure includes its own connect and close).
@@ -70,7 +71,7 @@ static void check(int rc, const char *what)
 	}
 }
 
-static struct mosquitto *open_client(const char *id, int clean, char **argv, int inflight)
+static struct mosquitto *open_client(const char *id, int clean, char **argv, int inflight, int nodelay)
 {
 	struct mosquitto *mosq = mosquitto_new(id, clean, NULL);
 	if(!mosq){
@@ -78,7 +79,7 @@ static struct mosquitto *open_client(const char *id, int clean, char **argv, int
 		exit(1);
 	}
 	check(mosquitto_int_option(mosq, MOSQ_OPT_SEND_MAXIMUM, inflight), "send_maximum");
-	check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1), "tcp_nodelay");
+	check(mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, nodelay), "tcp_nodelay");
 	check(mosquitto_tls_set(mosq, argv[3], NULL, NULL, NULL, NULL), "tls_set");
 	mosquitto_connect_callback_set(mosq, on_connect);
 	mosquitto_publish_callback_set(mosq, on_publish);
@@ -104,14 +105,14 @@ static void close_client(struct mosquitto *mosq)
 	mosquitto_destroy(mosq);
 }
 
-/* argv: pub HOST PORT CAFILE TOPIC COUNT SIZE INFLIGHT WINDOW */
+/* argv: pub HOST PORT CAFILE TOPIC COUNT SIZE INFLIGHT WINDOW NODELAY */
 static int publish(char **argv)
 {
 	long count = atol(argv[5]), window = atol(argv[8]);
 	int size = atoi(argv[6]);
 	char *body = calloc(1, (size_t)size);
 	double start = now();
-	struct mosquitto *mosq = open_client(NULL, 1, argv, atoi(argv[7]));
+	struct mosquitto *mosq = open_client(NULL, 1, argv, atoi(argv[7]), atoi(argv[9]));
 
 	for(long sent = 0; sent < count; sent++){
 		pthread_mutex_lock(&lock);
@@ -132,14 +133,14 @@ static int publish(char **argv)
 	return 0;
 }
 
-/* argv: sub HOST PORT CAFILE TOPIC CLIENTID COUNT */
+/* argv: sub HOST PORT CAFILE TOPIC CLIENTID COUNT NODELAY */
 static int subscribe(char **argv)
 {
 	double start = now();
 	struct mosquitto *mosq;
 
 	target = atol(argv[6]);
-	mosq = open_client(argv[5], 0, argv, 20);
+	mosq = open_client(argv[5], 0, argv, 20, atoi(argv[7]));
 	check(mosquitto_subscribe(mosq, NULL, argv[4], 1), "subscribe");
 	pthread_mutex_lock(&lock);
 	while(received < target){
@@ -155,12 +156,12 @@ int main(int argc, char **argv)
 {
 	int rc;
 	mosquitto_lib_init();
-	if(argc == 10 && strcmp(argv[1], "pub") == 0){
+	if(argc == 11 && strcmp(argv[1], "pub") == 0){
 		rc = publish(argv + 1);
-	}else if(argc == 8 && strcmp(argv[1], "sub") == 0){
+	}else if(argc == 9 && strcmp(argv[1], "sub") == 0){
 		rc = subscribe(argv + 1);
 	}else{
-		fprintf(stderr, "usage: %s pub HOST PORT CAFILE TOPIC COUNT SIZE INFLIGHT WINDOW | sub HOST PORT CAFILE TOPIC CLIENTID COUNT\n", argv[0]);
+		fprintf(stderr, "usage: %s pub HOST PORT CAFILE TOPIC COUNT SIZE INFLIGHT WINDOW NODELAY | sub HOST PORT CAFILE TOPIC CLIENTID COUNT NODELAY\n", argv[0]);
 		rc = 2;
 	}
 	mosquitto_lib_cleanup();

@@ -218,9 +218,9 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         MqttTransportException.ThrowIfError(NativeMethods.mosquitto_threaded_set(_handle, true), "mosquitto_threaded_set");
         MqttTransportException.ThrowIfError(
             NativeMethods.mosquitto_int_option(_handle, MosqOptSendMaximum, _settings.MaxInflightMessages), "MOSQ_OPT_SEND_MAXIMUM");
-        // PUBACKs and responses are small; Nagle would hold them back behind the next write.
+        // See ModuleClientOptions.TcpNoDelay: Nagle stays on unless asked, it coalesces a burst's PUBACKs.
         MqttTransportException.ThrowIfError(
-            NativeMethods.mosquitto_int_option(_handle, MosqOptTcpNoDelay, 1), "MOSQ_OPT_TCP_NODELAY");
+            NativeMethods.mosquitto_int_option(_handle, MosqOptTcpNoDelay, _settings.TcpNoDelay ? 1 : 0), "MOSQ_OPT_TCP_NODELAY");
         if (_settings.CaFile is not null || _settings.CaPath is not null || _settings.CertFile is not null)
         {
             MqttTransportException.ThrowIfError(
