@@ -106,7 +106,9 @@ internal sealed partial class MosquittoConnection : IThreadPoolWorkItem
                 }
             }
 
-            Volatile.Write(ref _drainScheduled, 0);
+            // A full fence, not a release write: the emptiness check below must not be read before this store, or
+            // an item queued in between (whose producer saw the flag still set) would wait for the next round.
+            Interlocked.Exchange(ref _drainScheduled, 0);
         }
         while (!_completions.IsEmpty && Interlocked.Exchange(ref _drainScheduled, 1) == 0);
     }
