@@ -59,7 +59,8 @@ internal sealed class BenchBroker : IDisposable
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 
-    public void Run(string file, string arguments, string? stdin = null)
+    /// <summary>Runs a tool in the broker's folder; throws unless it exits 0 within 5 minutes; returns its stdout.</summary>
+    public string Run(string file, string arguments, string? stdin = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -82,7 +83,7 @@ internal sealed class BenchBroker : IDisposable
             throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {error.Result}");
         }
 
-        _ = output.Result;
+        return output.Result;
     }
 
     private void WaitUntilListening()

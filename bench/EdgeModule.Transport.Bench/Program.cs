@@ -4,62 +4,85 @@ using System.Text;
 using EdgeModule.Transport.Bench;
 using EdgeModule.Transport.Mqtt;
 
-// QoS 1 throughput of 1 KB messages over TLS on loopback, ModuleClient beside mosquitto_pub / mosquitto_sub
-// (libmosquitto's own clients) against the same broker in the same run.
+// QoS 1 throughput of 1 KB messages over TLS on loopback: ModuleClient beside libmosquitto's own clients
+// (mosquitto_pub / mosquitto_sub) and a raw libmosquitto C loop, against the same broker in the same run.
+// Usage: [count] [measured rounds]; BENCH_SCENARIOS=pub or recv runs one direction only.
 const int PayloadSize = 1024;
+const int Window = 1000; // sends the benchmark keeps outstanding, as the store's pump would (it awaits batches)
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50_000;
+var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var only = Environment.GetEnvironmentVariable("BENCH_SCENARIOS");
+var defaults = new ModuleClientOptions { DeviceId = "d", ModuleId = "m", Host = "h" };
+var inflight = defaults.MaxInflightMessages;
+var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
 using var broker = new BenchBroker();
 var line = new string('x', PayloadSize - 1) + "\n";
-var lines = new StringBuilder(line.Length * count).Insert(0, line, count).ToString();
-var tls = $"-h 127.0.0.1 -p {broker.Port} --cafile {broker.CaFile} -q 1";
+var baselines = new Baselines(broker, new StringBuilder(line.Length * count).Insert(0, line, count).ToString(), PayloadSize, inflight, Window, defaults.TcpNoDelay);
+var native = baselines.CompileNative();
 
-// Round 0 warms up the JIT, TLS and the broker; rounds 1-3 are measured, alternating baseline and ours, and the
-// median of each is reported (the machine is shared, single runs are noisy).
+// Round 0 warms up the JIT, TLS and the broker; the measured rounds alternate baselines and ours, and the median of
+// each is reported (the machine is shared, single runs are noisy).
 var samples = new Dictionary<string, List<double>>();
-for (var round = 0; round < 4; round++)
+for (var round = 0; round <= rounds; round++)
 {
     var n = round == 0 ? Math.Min(5_000, count) : count;
-    var payload = lines[..(line.Length * n)];
-    var measured = new (string Key, double Seconds)[]
+    var scenarios = new List<(string Key, Func<Task<double>> Run)>();
+    if (only is null or "pub")
     {
-        ("pub-base", Measure(() => broker.Run("mosquitto_pub", $"{tls} -t bench/pub -l", payload))),
-        ("pub-ours", await MeasureAsync(() => PublishAsync(broker, n))),
-        ("recv-base", ReceiveBaseline(broker, tls, payload, round, n)),
-        ("recv-ours", await ReceiveOursAsync(broker, tls, payload, round, n)),
-    };
-    foreach (var (key, seconds) in round == 0 ? [] : measured)
+        scenarios.Add(("pub-cli", () => Task.FromResult(baselines.PublishCli(n))));
+        scenarios.Add(("pub-ours", () => MeasureAsync(() => PublishAsync(broker, n))));
+        if (native)
+        {
+            scenarios.Add(("pub-native", () => Task.FromResult(baselines.PublishNative(n))));
+        }
+    }
+
+    if (only is null or "recv")
     {
-        (samples.TryGetValue(key, out var list) ? list : samples[key] = []).Add(n / seconds);
+        scenarios.Add(("recv-cli", () => Task.FromResult(baselines.ReceiveCli($"sub-{round}", n))));
+        scenarios.Add(("recv-ours", () => ReceiveOursAsync(broker, baselines, round, n)));
+        if (native)
+        {
+            scenarios.Add(("recv-native", () => Task.FromResult(baselines.ReceiveNative($"native-{round}", n))));
+        }
+    }
+
+    foreach (var (key, run) in scenarios)
+    {
+        var rate = n / await run();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} {key,-12} {rate,10:N0} msg/s"));
+        if (round > 0)
+        {
+            (samples.TryGetValue(key, out var list) ? list : samples[key] = []).Add(rate);
+        }
     }
 }
 
-double Median(string key) => samples[key].Order().ElementAt(samples[key].Count / 2);
-var results = new List<(string Name, double Ours, double Baseline)>
-{
-    ("publish QoS 1 (PUBACK awaited)", Median("pub-ours"), Median("pub-base")),
-    ("receive QoS 1 (persistent session)", Median("recv-ours"), Median("recv-base")),
-};
+double? Median(string key) => samples.TryGetValue(key, out var list) ? list.Order().ElementAt(list.Count / 2) : null;
+string Cell(double? value) => value is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "-";
+string Ratio(double? ours, double? baseline) => ours is { } o && baseline is { } b ? (o / b).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
 
 var report = new StringBuilder()
-    .AppendLine(CultureInfo.InvariantCulture, $"Transport benchmark: {count} x {PayloadSize} B, QoS 1, TLS, loopback, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}")
+    .AppendLine(CultureInfo.InvariantCulture, $"Transport benchmark: {count} x {PayloadSize} B, QoS 1, TLS, loopback, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {loadBefore} before / {File.ReadAllText("/proc/loadavg").Split(' ')[0]} after")
     .AppendLine()
-    .AppendLine("| scenario | ModuleClient msg/s | baseline msg/s | ratio | target |")
-    .AppendLine("|---|---:|---:|---:|---|");
-foreach (var (name, ours, baseline) in results)
+    .AppendLine("| scenario | ModuleClient msg/s | mosquitto_pub/sub msg/s | raw libmosquitto msg/s | ratio vs CLI | ratio vs raw | target |")
+    .AppendLine("|---|---:|---:|---:|---:|---:|---|");
+foreach (var (name, key) in new[] { ("publish QoS 1 (PUBACK awaited)", "pub"), ("receive QoS 1 (persistent session)", "recv") })
 {
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {ours:N0} | {baseline:N0} | {ours / baseline:F2}x | >= 0.8x and >= 20,000 |");
+    var (ours, cli, raw) = (Median($"{key}-ours"), Median($"{key}-cli"), Median($"{key}-native"));
+    if (ours is not null)
+    {
+        report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Cell(ours)} | {Cell(cli)} | {Cell(raw)} | {Ratio(ours, cli)} | {Ratio(ours, raw)} | >= 0.8x and >= 20,000 |");
+    }
 }
 
-report.AppendLine().AppendLine("Median of 3 measured rounds after a warm-up round. Baselines: mosquitto_pub -l -q 1 (publish) and mosquitto_sub -c -q 1 -C N (receive), process start and TLS handshake included.");
+report.AppendLine()
+    .AppendLine(CultureInfo.InvariantCulture, $"Median of {rounds} measured rounds after a warm-up round, each round alternating the three. ModuleClient: MaxInflightMessages {inflight} and TcpNoDelay {defaults.TcpNoDelay} (defaults), {Window} sends outstanding, open and close included.")
+    .AppendLine("CLI baselines: mosquitto_pub -l -q 1 (20 in flight, its default) and mosquitto_sub -c -q 1 -C N, timed from outside: process start, TLS handshake and mosquitto_pub's 100 ms polls included.")
+    .AppendLine(CultureInfo.InvariantCulture, $"Raw baseline: native/mosquitto_baseline.c (gcc -O2), libmosquitto threaded like ModuleClient, {inflight} in flight, {Window} outstanding, same TCP_NODELAY, its payload copied out on receive, timed from connect to the last PUBACK/message plus disconnect.");
 Console.Write(report);
 return 0;
-
-static double Measure(Action action)
-{
-    var watch = Stopwatch.StartNew();
-    action();
-    return watch.Elapsed.TotalSeconds;
-}
 
 static async Task<double> MeasureAsync(Func<Task> action)
 {
@@ -85,8 +108,7 @@ static async Task PublishAsync(BenchBroker broker, int n)
     var window = new Queue<Task>();
     for (var i = 0; i < n; i++)
     {
-        // Keep a bounded number of sends outstanding, as the store's pump would.
-        if (window.Count == 1000)
+        if (window.Count == Window)
         {
             await window.Dequeue();
         }
@@ -97,15 +119,7 @@ static async Task PublishAsync(BenchBroker broker, int n)
     await Task.WhenAll(window);
 }
 
-static double ReceiveBaseline(BenchBroker broker, string tls, string payload, int round, int n)
-{
-    var id = $"baseline-sub-{round}";
-    broker.Run("mosquitto_sub", $"{tls} -c -i {id} -t bench/recv-{round} -E");
-    broker.Run("mosquitto_pub", $"{tls} -t bench/recv-{round} -l", payload);
-    return Measure(() => broker.Run("/bin/sh", $"-c \"mosquitto_sub {tls} -c -i {id} -t bench/recv-{round} -C {n} > /dev/null\""));
-}
-
-static async Task<double> ReceiveOursAsync(BenchBroker broker, string tls, string payload, int round, int n)
+static async Task<double> ReceiveOursAsync(BenchBroker broker, Baselines baselines, int round, int n)
 {
     var module = $"recv{round}";
     var options = Options(broker, module);
@@ -115,7 +129,7 @@ static async Task<double> ReceiveOursAsync(BenchBroker broker, string tls, strin
         await first.OpenAsync(CancellationToken.None);
     }
 
-    broker.Run("mosquitto_pub", $"{tls} -t devices/bench/modules/{module}/inputs/in/n=1 -l", payload);
+    baselines.PublishLines($"devices/bench/modules/{module}/inputs/in/n=1", n);
     var received = 0;
     var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     await using var client = new ModuleClient(options);
@@ -132,5 +146,6 @@ static async Task<double> ReceiveOursAsync(BenchBroker broker, string tls, strin
     {
         await client.OpenAsync(CancellationToken.None);
         await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
+        await client.CloseAsync(CancellationToken.None);
     });
 }

@@ -6,12 +6,17 @@ namespace EdgeModule.Transport.Mqtt;
 /// </summary>
 public sealed class Message
 {
+    private Dictionary<string, string>? _properties;
+
     public Message(ReadOnlyMemory<byte> body) => Body = body;
 
     public ReadOnlyMemory<byte> Body { get; }
 
     /// <summary>Application properties (never starting with "$."), sent in the topic's property bag.</summary>
-    public IDictionary<string, string> Properties { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> Properties => _properties ??= new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Whether any application property is set, without creating the dictionary (most messages have none).</summary>
+    internal bool HasProperties => _properties is { Count: > 0 };
 
     public string? MessageId { get; set; }
 

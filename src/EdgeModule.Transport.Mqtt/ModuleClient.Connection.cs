@@ -80,7 +80,8 @@ public sealed partial class ModuleClient
 
         var settings = new MosquittoSettings(
             _options.Host, _options.Port, _options.EffectiveClientId, _options.CleanSession, _options.KeepAliveSeconds,
-            caFile, _options.CaPath, _options.ClientCertificateFile, _options.ClientKeyFile, _options.MaxInflightMessages);
+            caFile, _options.CaPath, _options.ClientCertificateFile, _options.ClientKeyFile, _options.MaxInflightMessages,
+            _options.TcpNoDelay);
         var connection = new MosquittoConnection(settings, _logger) { MessageReceived = OnMessage };
         connection.ConnackReceived += rc => Volatile.Read(ref _attempt)?.Connack.TrySetResult(rc);
         connection.ConnectionLost += rc => Volatile.Read(ref _attempt)?.Lost.TrySetResult(rc);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using EdgeModule.Transport.Mqtt.Dialect;
 
 namespace EdgeModule.Transport.Mqtt;
@@ -9,31 +11,40 @@ namespace EdgeModule.Transport.Mqtt;
 /// </summary>
 public sealed partial class ModuleClient
 {
-    private void OnMessage(string topic, ReadOnlySpan<byte> payload)
+    // Network thread only: the context input handlers run in (see RunInputHandler), and the message being handled.
+    private ExecutionContext? _inputHandlerContext;
+    private Func<Message, CancellationToken, Task>? _currentHandler;
+    private Message? _currentMessage;
+    private Task? _currentHandlerTask;
+
+    private void OnMessage(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload)
     {
-        if (topic.StartsWith(_topics.InputsPrefix, StringComparison.Ordinal))
+        if (topic.StartsWith(_topics.InputsPrefixUtf8))
         {
             HandleInput(topic, payload);
+            return;
         }
-        else if (topic.StartsWith(IotHubTopics.MethodsPrefix, StringComparison.Ordinal))
+
+        var text = Encoding.UTF8.GetString(topic);
+        if (text.StartsWith(IotHubTopics.MethodsPrefix, StringComparison.Ordinal))
         {
-            HandleMethod(topic, payload.ToArray());
+            HandleMethod(text, payload.ToArray());
         }
-        else if (topic.StartsWith(IotHubTopics.TwinResponsePrefix, StringComparison.Ordinal))
+        else if (text.StartsWith(IotHubTopics.TwinResponsePrefix, StringComparison.Ordinal))
         {
-            HandleTwinResponse(topic, payload.ToArray());
+            HandleTwinResponse(text, payload.ToArray());
         }
-        else if (topic.StartsWith(IotHubTopics.DesiredPatchPrefix, StringComparison.Ordinal))
+        else if (text.StartsWith(IotHubTopics.DesiredPatchPrefix, StringComparison.Ordinal))
         {
             _desiredPatches.Writer.TryWrite(payload.ToArray());
         }
         else
         {
-            Log.MalformedMessage(_logger, topic, "not a topic of this module");
+            Log.MalformedMessage(_logger, text, "not a topic of this module");
         }
     }
 
-    private void HandleInput(string topic, ReadOnlySpan<byte> payload)
+    private void HandleInput(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload)
     {
         // After a rejection the socket is shut: later messages of the same read would only be stored twice (their
         // PUBACKs cannot leave either) and would overtake the rejected one. The broker redelivers them all, in order.
@@ -44,7 +55,7 @@ public sealed partial class ModuleClient
 
         if (!_topics.TryParseInput(topic, out var inputName, out var bag))
         {
-            Log.MalformedMessage(_logger, topic, "no input name");
+            Log.MalformedMessage(_logger, Encoding.UTF8.GetString(topic), "no input name");
             return;
         }
 
@@ -55,9 +66,9 @@ public sealed partial class ModuleClient
             return;
         }
 
-        if (!MessageCodec.TryDecode(bag, payload.ToArray(), out var message, out var error))
+        if (!TryDecode(bag, payload, out var message, out var error))
         {
-            Log.MalformedMessage(_logger, topic, error ?? "malformed property bag");
+            Log.MalformedMessage(_logger, Encoding.UTF8.GetString(topic), error ?? "malformed property bag");
             return;
         }
 
@@ -69,14 +80,13 @@ public sealed partial class ModuleClient
             return;
         }
 
-        _inInputHandler.Value = true;
         try
         {
             // Blocking here is the point: the PUBACK leaves only after this callback returns. libmosquitto 2.0.x
             // queues the PUBACK *before* calling on_message (eclipse-mosquitto issue #2884); it is the threaded mode
             // (mosquitto_threaded_set, see MosquittoConnection) that defers writing the queue to our loop thread,
             // which runs on after this returns. In the unthreaded mode the PUBACK would be on the wire first.
-            if (!handler(message, _closing.Token).Wait(_options.InputHandlerTimeout))
+            if (!RunInputHandler(handler, message).Wait(_options.InputHandlerTimeout))
             {
                 Log.InputHandlerTimedOut(_logger, inputName, _options.InputHandlerTimeout);
             }
@@ -93,11 +103,54 @@ public sealed partial class ModuleClient
         {
             Log.InputHandlerFailed(_logger, inputName, Unwrap(ex));
         }
+    }
+
+    /// <summary>The bag (UTF-8, normally ASCII) decoded to characters on the stack, then to a message owning a copy of the body.</summary>
+    private static bool TryDecode(ReadOnlySpan<byte> bag, ReadOnlySpan<byte> payload, out Message message, out string? error)
+    {
+        char[]? rented = null;
+        var chars = bag.Length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(bag.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetChars(bag, chars);
+            return MessageCodec.TryDecode(chars[..length], payload.ToArray(), out message, out error);
+        }
         finally
         {
-            _inInputHandler.Value = false;
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
+
+    /// <summary>
+    /// Calls the handler inside a context where <see cref="_inInputHandler"/> is true, so a send awaited from it (even
+    /// after an await) is refused instead of deadlocking. The context is captured once: setting the AsyncLocal around
+    /// every message would allocate two execution contexts per message.
+    /// </summary>
+    private Task RunInputHandler(Func<Message, CancellationToken, Task> handler, Message message)
+    {
+        if (_inputHandlerContext is null)
+        {
+            _inInputHandler.Value = true;
+            _inputHandlerContext = ExecutionContext.Capture()!;
+            _inInputHandler.Value = false;
+        }
+
+        (_currentHandler, _currentMessage) = (handler, message);
+        try
+        {
+            ExecutionContext.Run(_inputHandlerContext, static self => ((ModuleClient)self!).InvokeCurrentHandler(), this);
+            return _currentHandlerTask!;
+        }
+        finally
+        {
+            (_currentHandler, _currentMessage, _currentHandlerTask) = (null, null, null);
+        }
+    }
+
+    private void InvokeCurrentHandler() => _currentHandlerTask = _currentHandler!(_currentMessage!, _closing.Token);
 
     private static Exception Unwrap(Exception ex) => ex is AggregateException { InnerException: { } inner } ? inner : ex;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using EdgeModule.Transport.Mqtt.Auth;
 using EdgeModule.Transport.Mqtt.Dialect;
 using EdgeModule.Transport.Mqtt.Native;
@@ -179,33 +180,44 @@ public sealed partial class ModuleClient : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(targetModuleId);
         ArgumentException.ThrowIfNullOrEmpty(inputName);
         var prefix = new IotHubTopics(_options.DeviceId, targetModuleId).InputsPrefix + inputName + "/";
-        return SendCoreAsync(prefix, null, message, cancellationToken);
+        return SendCoreAsync(Encoding.UTF8.GetBytes(prefix), null, message, cancellationToken);
     }
 
     private Task SendCoreAsync(string? outputName, Message message, CancellationToken cancellationToken) =>
-        SendCoreAsync(_topics.EventsPrefix, outputName, message, cancellationToken);
+        SendCoreAsync(_topics.EventsPrefixUtf8, outputName, message, cancellationToken);
 
-    private Task SendCoreAsync(string topicPrefix, string? outputName, Message message, CancellationToken cancellationToken)
+    private Task SendCoreAsync(ReadOnlySpan<byte> topicPrefix, string? outputName, Message message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfInsideInputHandler();
-        var topic = MessageCodec.EncodeTopic(topicPrefix, message, outputName);
-        var size = message.Body.Length + topic.Length - topicPrefix.Length;
-        if (size > _options.MaxMessageSize)
-        {
-            return Task.FromException(new MessageTooLargeException(size, _options.MaxMessageSize));
-        }
 
-        var connection = _connection;
-        if (connection is null || Status != ConnectionStatus.Connected)
+        // The topic is built as UTF-8 straight into this buffer and handed to libmosquitto, which copies it.
+        var topic = new TopicWriter(stackalloc byte[512]);
+        try
         {
-            return Task.FromException(new TransportDisconnectedException(
-                $"Cannot send: the MQTT client {_options.EffectiveClientId} is {Status}."));
-        }
+            topic.AppendPrefix(topicPrefix);
+            MessageCodec.WriteBag(ref topic, message, outputName);
+            var size = message.Body.Length + topic.BagLength;
+            if (size > _options.MaxMessageSize)
+            {
+                return Task.FromException(new MessageTooLargeException(size, _options.MaxMessageSize));
+            }
 
-        var acknowledged = connection.PublishAsync(topic, message.Body.Span, AtLeastOnce);
-        return cancellationToken.CanBeCanceled ? acknowledged.WaitAsync(cancellationToken) : acknowledged;
+            var connection = _connection;
+            if (connection is null || Status != ConnectionStatus.Connected)
+            {
+                return Task.FromException(new TransportDisconnectedException(
+                    $"Cannot send: the MQTT client {_options.EffectiveClientId} is {Status}."));
+            }
+
+            var acknowledged = connection.PublishAsync(topic.Terminated(), message.Body.Span, AtLeastOnce);
+            return cancellationToken.CanBeCanceled ? acknowledged.WaitAsync(cancellationToken) : acknowledged;
+        }
+        finally
+        {
+            topic.Dispose();
+        }
     }
 
     private void ThrowIfInsideInputHandler()

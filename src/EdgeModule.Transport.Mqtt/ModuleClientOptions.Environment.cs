@@ -152,14 +152,21 @@ public sealed partial class ModuleClientOptions
         var maxSize = ReadInt(get, prefix + "MqttMaxMessageSize", DefaultMaxMessageSize, 1, 256 * 1024 * 1024, errors);
         var keepAlive = ReadInt(get, prefix + "MqttKeepAliveSecs", 60, 5, 65535, errors);
         var inflight = ReadInt(get, prefix + "MqttMaxInflightMessages", 100, 1, 65535, errors);
-        var clean = get(prefix + "MqttCleanSession");
-        var cleanSession = false;
-        if (clean is not null && !bool.TryParse(clean, out cleanSession))
+        var cleanSession = ReadBool(get, prefix + "MqttCleanSession", errors);
+        var noDelay = ReadBool(get, prefix + "MqttTcpNoDelay", errors);
+        return options => options.With(maxSize, keepAlive, cleanSession, inflight, noDelay);
+    }
+
+    private static bool ReadBool(Func<string, string?> get, string name, List<string> errors)
+    {
+        var text = get(name);
+        var value = false;
+        if (text is not null && !bool.TryParse(text, out value))
         {
-            errors.Add($"{prefix}MqttCleanSession='{clean}' is not a boolean (allowed: true, false)");
+            errors.Add($"{name}='{text}' is not a boolean (allowed: true, false)");
         }
 
-        return options => options.With(maxSize, keepAlive, cleanSession, inflight);
+        return value;
     }
 
     private static int ReadInt(Func<string, string?> get, string name, int fallback, int min, int max, List<string> errors)
@@ -178,12 +185,12 @@ public sealed partial class ModuleClientOptions
         return fallback;
     }
 
-    private ModuleClientOptions With(int maxMessageSize, int keepAliveSeconds, bool cleanSession, int maxInflightMessages) => new()
+    private ModuleClientOptions With(int maxMessageSize, int keepAliveSeconds, bool cleanSession, int maxInflightMessages, bool tcpNoDelay) => new()
     {
         Mode = Mode, DeviceId = DeviceId, ModuleId = ModuleId, Host = Host, Port = Port, ClientId = ClientId,
         CleanSession = cleanSession, Username = Username, Password = Password, CaFile = CaFile, CaPath = CaPath,
         ClientCertificateFile = ClientCertificateFile, ClientKeyFile = ClientKeyFile, KeepAliveSeconds = keepAliveSeconds,
-        MaxMessageSize = maxMessageSize, MaxInflightMessages = maxInflightMessages, ReconnectMinDelay = ReconnectMinDelay,
+        MaxMessageSize = maxMessageSize, MaxInflightMessages = maxInflightMessages, TcpNoDelay = tcpNoDelay, ReconnectMinDelay = ReconnectMinDelay,
         ReconnectMaxDelay = ReconnectMaxDelay, OperationTimeout = OperationTimeout, InputHandlerTimeout = InputHandlerTimeout,
         SasTokenTimeToLive = SasTokenTimeToLive, IotHubHostName = IotHubHostName, WorkloadUri = WorkloadUri,
         WorkloadApiVersion = WorkloadApiVersion, ModuleGenerationId = ModuleGenerationId, SharedAccessKey = SharedAccessKey,

@@ -51,6 +51,15 @@ public sealed partial class ModuleClientOptions
     /// <summary>QoS 1 publishes awaiting PUBACK at once; the library queues the rest.</summary>
     public int MaxInflightMessages { get; init; } = 100;
 
+    /// <summary>
+    /// Sends every packet in its own TCP segment at once (TCP_NODELAY). Off by default, as in libmosquitto and its
+    /// command-line clients: Nagle's algorithm coalesces the small PUBACKs of a burst of input messages (measured on
+    /// 2 cores: a quarter less CPU per received message, and less work for the broker). The price is that a small
+    /// packet written while an earlier one is unacknowledged waits for that TCP acknowledgement (at most the peer's
+    /// delayed-ACK time, ~40 ms on Linux); turn it on when request/response latency matters more than throughput.
+    /// </summary>
+    public bool TcpNoDelay { get; init; }
+
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(60);

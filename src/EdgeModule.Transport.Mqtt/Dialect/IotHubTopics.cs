@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace EdgeModule.Transport.Mqtt.Dialect;
 
@@ -18,13 +19,21 @@ internal sealed class IotHubTopics
     public const string DesiredPatchPrefix = "$iothub/twin/PATCH/properties/desired/";
     public const string DesiredPatchFilter = "$iothub/twin/PATCH/properties/desired/#";
 
+    private volatile InputName? _lastInput;
+
     public IotHubTopics(string deviceId, string moduleId)
     {
         InputsPrefix = $"devices/{deviceId}/modules/{moduleId}/inputs/";
         EventsPrefix = $"devices/{deviceId}/modules/{moduleId}/messages/events/";
+        InputsPrefixUtf8 = Encoding.UTF8.GetBytes(InputsPrefix);
+        EventsPrefixUtf8 = Encoding.UTF8.GetBytes(EventsPrefix);
     }
 
     public string InputsPrefix { get; }
+
+    public byte[] InputsPrefixUtf8 { get; }
+
+    public byte[] EventsPrefixUtf8 { get; }
 
     public string InputsFilter => InputsPrefix + "#";
 
@@ -37,14 +46,31 @@ internal sealed class IotHubTopics
 
     public static string TwinReportedPatch(string requestId) => $"$iothub/twin/PATCH/properties/reported/?$rid={requestId}";
 
-    /// <summary><c>{input}/{bag}</c> after the inputs prefix; the bag may be absent.</summary>
-    public bool TryParseInput(string topic, out string inputName, out string bag)
+    /// <summary>
+    /// <c>{input}/{bag}</c> after the inputs prefix of a UTF-8 topic; the bag may be absent. The input name string is
+    /// kept from the previous message when it is the same (it nearly always is), so parsing allocates nothing.
+    /// </summary>
+    public bool TryParseInput(ReadOnlySpan<byte> topic, out string inputName, out ReadOnlySpan<byte> bag)
     {
-        var rest = topic.AsSpan(InputsPrefix.Length);
-        var slash = rest.IndexOf('/');
-        inputName = (slash < 0 ? rest : rest[..slash]).ToString();
-        bag = slash < 0 ? string.Empty : rest[(slash + 1)..].ToString();
-        return inputName.Length > 0 && inputName.IndexOfAny(['#', '+']) < 0;
+        var rest = topic[InputsPrefixUtf8.Length..];
+        var slash = rest.IndexOf((byte)'/');
+        var name = slash < 0 ? rest : rest[..slash];
+        bag = slash < 0 ? default : rest[(slash + 1)..];
+        var last = _lastInput;
+        if (last is not null && name.SequenceEqual(last.Utf8))
+        {
+            inputName = last.Name;
+            return true;
+        }
+
+        inputName = Encoding.UTF8.GetString(name);
+        if (name.IsEmpty || name.IndexOfAny((byte)'#', (byte)'+') >= 0)
+        {
+            return false;
+        }
+
+        _lastInput = new InputName(name.ToArray(), inputName);
+        return true;
     }
 
     /// <summary><c>{name}/?$rid={rid}</c> after the methods prefix.</summary>
@@ -82,4 +108,6 @@ internal sealed class IotHubTopics
             && PropertyBag.TryParse(rest[(marker + 2)..], result, out _)
             && result.ContainsKey("$rid");
     }
+
+    private sealed record InputName(byte[] Utf8, string Name);
 }

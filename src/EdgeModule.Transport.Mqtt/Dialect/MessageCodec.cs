@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace EdgeModule.Transport.Mqtt.Dialect;
 
@@ -18,19 +17,23 @@ internal static class MessageCodec
     private const string ConnectionDeviceId = "$.cdid";
     private const string ConnectionModuleId = "$.cmid";
 
-    /// <summary>The topic for <paramref name="message"/>: events prefix, then the bag (system properties first).</summary>
-    public static string EncodeTopic(string eventsPrefix, Message message, string? outputName)
+    /// <summary>Writes the bag of <paramref name="message"/> after the prefix: system properties first, then the application ones.</summary>
+    public static void WriteBag(ref TopicWriter topic, Message message, string? outputName)
     {
-        var bag = new StringBuilder();
-        AppendIfSet(bag, OutputName, outputName);
-        AppendIfSet(bag, MessageId, message.MessageId);
-        AppendIfSet(bag, CorrelationId, message.CorrelationId);
-        AppendIfSet(bag, ContentType, message.ContentType);
-        AppendIfSet(bag, ContentEncoding, message.ContentEncoding);
-        AppendIfSet(bag, UserId, message.UserId);
-        AppendIfSet(bag, To, message.To);
-        AppendIfSet(bag, CreationTime, message.CreationTimeUtc?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
-        AppendIfSet(bag, ExpiryTime, message.ExpiryTimeUtc?.UtcDateTime.ToString("o", CultureInfo.InvariantCulture));
+        AppendIfSet(ref topic, OutputName, outputName);
+        AppendIfSet(ref topic, MessageId, message.MessageId);
+        AppendIfSet(ref topic, CorrelationId, message.CorrelationId);
+        AppendIfSet(ref topic, ContentType, message.ContentType);
+        AppendIfSet(ref topic, ContentEncoding, message.ContentEncoding);
+        AppendIfSet(ref topic, UserId, message.UserId);
+        AppendIfSet(ref topic, To, message.To);
+        AppendTimeIfSet(ref topic, CreationTime, message.CreationTimeUtc);
+        AppendTimeIfSet(ref topic, ExpiryTime, message.ExpiryTimeUtc);
+        if (!message.HasProperties)
+        {
+            return;
+        }
+
         foreach (var (key, value) in message.Properties)
         {
             if (key.StartsWith("$.", StringComparison.Ordinal))
@@ -38,43 +41,43 @@ internal static class MessageCodec
                 throw new ArgumentException($"Application property '{key}' uses the reserved '$.' prefix.", nameof(message));
             }
 
-            PropertyBag.Append(bag, key, value);
+            topic.AppendPair(key, value);
         }
-
-        return eventsPrefix + bag.ToString();
     }
 
-    /// <summary>Builds a received message from its bag; false (with a reason) when the bag is malformed.</summary>
-    public static bool TryDecode(string bag, ReadOnlyMemory<byte> body, out Message message, out string? error)
+    /// <summary>
+    /// Builds a received message from its bag; false (with a reason) when the bag is malformed. System keys are
+    /// matched without allocating; only values (and application keys) become strings.
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<char> bag, ReadOnlyMemory<byte> body, out Message message, out string? error)
     {
         message = new Message(body);
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!PropertyBag.TryParse(bag, properties, out error))
+        Span<char> keyBuffer = stackalloc char[64];
+        Span<char> timeBuffer = stackalloc char[64];
+        var reader = new PropertyBag.Reader(bag);
+        while (reader.TryRead(out var rawKey, out var rawValue, out error))
         {
-            return false;
-        }
-
-        foreach (var (key, value) in properties)
-        {
+            var key = Unescaped(rawKey, keyBuffer);
             switch (key)
             {
-                case MessageId: message.MessageId = value; break;
-                case CorrelationId: message.CorrelationId = value; break;
-                case ContentType: message.ContentType = value; break;
-                case ContentEncoding: message.ContentEncoding = value; break;
-                case UserId: message.UserId = value; break;
-                case To: message.To = value; break;
-                case OutputName: message.OutputName = value; break;
-                case ConnectionDeviceId: message.ConnectionDeviceId = value; break;
-                case ConnectionModuleId: message.ConnectionModuleId = value; break;
+                case MessageId: message.MessageId = PropertyBag.Unescape(rawValue); break;
+                case CorrelationId: message.CorrelationId = PropertyBag.Unescape(rawValue); break;
+                case ContentType: message.ContentType = PropertyBag.Unescape(rawValue); break;
+                case ContentEncoding: message.ContentEncoding = PropertyBag.Unescape(rawValue); break;
+                case UserId: message.UserId = PropertyBag.Unescape(rawValue); break;
+                case To: message.To = PropertyBag.Unescape(rawValue); break;
+                case OutputName: message.OutputName = PropertyBag.Unescape(rawValue); break;
+                case ConnectionDeviceId: message.ConnectionDeviceId = PropertyBag.Unescape(rawValue); break;
+                case ConnectionModuleId: message.ConnectionModuleId = PropertyBag.Unescape(rawValue); break;
                 case CreationTime or ExpiryTime:
-                    if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+                    var text = Unescaped(rawValue, timeBuffer);
+                    if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
                     {
-                        error = $"'{key}' is not a date: '{value}'";
+                        error = $"'{key}' is not a date: '{text}'";
                         return false;
                     }
 
-                    if (key == CreationTime)
+                    if (key.SequenceEqual(CreationTime))
                     {
                         message.CreationTimeUtc = time.ToUniversalTime();
                     }
@@ -86,19 +89,33 @@ internal static class MessageCodec
                     break;
                 default:
                     // Unknown "$." keys (e.g. $.schema, $.ifid) stay visible to the caller as properties.
-                    message.Properties[key] = value;
+                    message.Properties[key.ToString()] = PropertyBag.Unescape(rawValue);
                     break;
             }
         }
 
-        return true;
+        return error is null;
     }
 
-    private static void AppendIfSet(StringBuilder bag, string key, string? value)
+    /// <summary>The decoded text of an escaped key or value, in <paramref name="buffer"/> when it fits.</summary>
+    private static ReadOnlySpan<char> Unescaped(ReadOnlySpan<char> raw, Span<char> buffer) =>
+        !raw.Contains('%') ? raw : Uri.TryUnescapeDataString(raw, buffer, out var written) ? buffer[..written] : Uri.UnescapeDataString(raw);
+
+    private static void AppendIfSet(ref TopicWriter topic, string key, string? value)
     {
         if (value is not null)
         {
-            PropertyBag.Append(bag, key, value);
+            topic.AppendPair(key, value);
+        }
+    }
+
+    private static void AppendTimeIfSet(ref TopicWriter topic, string key, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            Span<char> text = stackalloc char[40];
+            _ = time.UtcDateTime.TryFormat(text, out var written, "o", CultureInfo.InvariantCulture);
+            topic.AppendPair(key, text[..written]);
         }
     }
 }

@@ -1,58 +1,73 @@
-using System.Text;
-
 namespace EdgeModule.Transport.Mqtt.Dialect;
 
 /// <summary>
 /// The IoT Hub MQTT property bag: the last topic segment (or a query after '?') holding URL-encoded
 /// <c>key=value</c> pairs joined by '&amp;'. A key without '=' has an empty value. Parsing is strict about
-/// percent escapes and empty keys because the bag comes from the network.
+/// percent escapes and empty keys because the bag comes from the network. Bags are written by <see cref="TopicWriter"/>.
 /// </summary>
 internal static class PropertyBag
 {
-    public static void Append(StringBuilder target, string key, string value)
-    {
-        if (target.Length > 0 && target[^1] != '/' && target[^1] != '?')
-        {
-            target.Append('&');
-        }
-
-        target.Append(Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value));
-    }
-
     /// <summary>Parses <paramref name="text"/> into <paramref name="into"/>; on failure says why in <paramref name="error"/>.</summary>
     public static bool TryParse(string text, IDictionary<string, string> into, out string? error)
     {
-        error = null;
-        if (text.Length == 0)
+        var reader = new Reader(text);
+        while (reader.TryRead(out var rawKey, out var rawValue, out error))
         {
-            return true;
+            into[Unescape(rawKey)] = Unescape(rawValue);
         }
 
-        foreach (var pair in text.Split('&'))
+        return error is null;
+    }
+
+    /// <summary>A percent-encoded key or value, decoded; no copy beyond the string itself when it holds no escape.</summary>
+    public static string Unescape(ReadOnlySpan<char> raw) =>
+        raw.Length == 0 ? string.Empty : raw.Contains('%') ? Uri.UnescapeDataString(raw) : new string(raw);
+
+    /// <summary>
+    /// Walks the pairs of a bag without allocating: each <see cref="TryRead"/> yields the next pair still encoded, and
+    /// false at the end (<c>error</c> null) or at the first malformed pair (<c>error</c> says why).
+    /// </summary>
+    public ref struct Reader(ReadOnlySpan<char> text)
+    {
+        private ReadOnlySpan<char> _rest = text;
+        private bool _done = text.IsEmpty;
+
+        public bool TryRead(out ReadOnlySpan<char> rawKey, out ReadOnlySpan<char> rawValue, out string? error)
         {
-            if (pair.Length == 0)
+            rawKey = rawValue = default;
+            error = null;
+            if (_done)
+            {
+                return false;
+            }
+
+            var amp = _rest.IndexOf('&');
+            var pair = amp < 0 ? _rest : _rest[..amp];
+            _rest = amp < 0 ? default : _rest[(amp + 1)..];
+            _done = amp < 0;
+            if (pair.IsEmpty)
             {
                 error = "empty property in the bag";
+                _done = true;
                 return false;
             }
 
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            var rawKey = equals < 0 ? pair : pair[..equals];
-            var rawValue = equals < 0 ? string.Empty : pair[(equals + 1)..];
-            if (rawKey.Length == 0 || !IsWellFormed(rawKey) || !IsWellFormed(rawValue))
+            var equals = pair.IndexOf('=');
+            rawKey = equals < 0 ? pair : pair[..equals];
+            rawValue = equals < 0 ? default : pair[(equals + 1)..];
+            if (rawKey.IsEmpty || !IsWellFormed(rawKey) || !IsWellFormed(rawValue))
             {
                 error = $"malformed property '{pair}'";
+                _done = true;
                 return false;
             }
 
-            into[Uri.UnescapeDataString(rawKey)] = Uri.UnescapeDataString(rawValue);
+            return true;
         }
-
-        return true;
     }
 
     /// <summary>Every '%' must start a two-digit hex escape; Uri.UnescapeDataString would silently keep bad ones.</summary>
-    private static bool IsWellFormed(string encoded)
+    private static bool IsWellFormed(ReadOnlySpan<char> encoded)
     {
         for (var i = 0; i < encoded.Length; i++)
         {

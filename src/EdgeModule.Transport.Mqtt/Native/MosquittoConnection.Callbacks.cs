@@ -55,7 +55,7 @@ internal sealed unsafe partial class MosquittoConnection
     {
         try
         {
-            FromUserData(userData)?.Complete(messageId, null);
+            FromUserData(userData)?.Acknowledge(messageId, null);
         }
         catch (Exception ex)
         {
@@ -69,7 +69,7 @@ internal sealed unsafe partial class MosquittoConnection
         try
         {
             var refused = qosCount < 1 || grantedQos[0] == SubscriptionRefused;
-            FromUserData(userData)?.Complete(
+            FromUserData(userData)?.Acknowledge(
                 messageId, refused ? new MqttTransportException("The broker refused the subscription.") : null);
         }
         catch (Exception ex)
@@ -89,7 +89,7 @@ internal sealed unsafe partial class MosquittoConnection
                 return;
             }
 
-            var topic = Marshal.PtrToStringUTF8(message->Topic) ?? string.Empty;
+            var topic = message->Topic == 0 ? default : MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)message->Topic);
             var payload = new ReadOnlySpan<byte>((void*)message->Payload, message->PayloadLength);
             self.MessageReceived?.Invoke(topic, payload);
         }
@@ -114,24 +114,5 @@ internal sealed unsafe partial class MosquittoConnection
         {
         }
 #pragma warning restore CA1031
-    }
-
-    private void Complete(int messageId, Exception? error)
-    {
-        TaskCompletionSource? completion;
-        lock (_pendingLock)
-        {
-            _pending.Remove(messageId, out completion);
-        }
-
-        // Unknown ids are acknowledgements of messages already failed by a disconnect and resent by the library.
-        if (error is null)
-        {
-            completion?.TrySetResult();
-        }
-        else
-        {
-            completion?.TrySetException(error);
-        }
     }
 }

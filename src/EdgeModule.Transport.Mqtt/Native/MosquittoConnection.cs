@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeModule.Transport.Mqtt.Native;
@@ -123,20 +124,30 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
     /// <summary>Queues a PUBLISH. QoS 0 completes when queued; QoS 1 when the broker's PUBACK arrives.</summary>
     public Task PublishAsync(string topic, ReadOnlySpan<byte> payload, int qos)
     {
+        var utf8 = new byte[Encoding.UTF8.GetByteCount(topic) + 1];
+        Encoding.UTF8.GetBytes(topic, utf8);
+        return PublishAsync(utf8, payload, qos);
+    }
+
+    /// <summary>As above, with the topic as NUL-terminated UTF-8 (the library copies it, and the payload, at once).</summary>
+    public Task PublishAsync(ReadOnlySpan<byte> topicTerminated, ReadOnlySpan<byte> payload, int qos)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsUp)
         {
             return Task.FromException(new TransportDisconnectedException());
         }
 
-        var completion = qos == 0 ? null : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Completed in order by the drain (MosquittoConnection.Completions), which runs the continuations inline.
+        var completion = qos == 0 ? null : new TaskCompletionSource();
         int rc;
+        fixed (byte* topic = topicTerminated)
         fixed (byte* data = payload)
         {
-            // Held across the call so the PUBACK callback (network thread) cannot look up the id before it is stored.
+            // Held across the call so the PUBACK (network thread) cannot be resolved before the id is stored.
             lock (_pendingLock)
             {
-                rc = NativeMethods.mosquitto_publish(_handle, out var messageId, topic, payload.Length, data, qos, false);
+                rc = NativeMethods.mosquitto_publish_utf8(_handle, out var messageId, topic, payload.Length, data, qos, false);
                 if (rc == 0 && completion is not null)
                 {
                     _pending[messageId] = completion;
@@ -148,7 +159,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         {
             return Task.FromException(rc == 4
                 ? new TransportDisconnectedException($"Publish failed: {NativeMethods.ErrorText(rc)}.")
-                : new MqttTransportException($"Publish to '{topic}' failed: {NativeMethods.ErrorText(rc)}.", rc));
+                : new MqttTransportException($"Publish to '{Encoding.UTF8.GetString(topicTerminated[..^1])}' failed: {NativeMethods.ErrorText(rc)}.", rc));
         }
 
         return completion?.Task ?? Task.CompletedTask;
@@ -207,9 +218,9 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         MqttTransportException.ThrowIfError(NativeMethods.mosquitto_threaded_set(_handle, true), "mosquitto_threaded_set");
         MqttTransportException.ThrowIfError(
             NativeMethods.mosquitto_int_option(_handle, MosqOptSendMaximum, _settings.MaxInflightMessages), "MOSQ_OPT_SEND_MAXIMUM");
-        // PUBACKs and responses are small; Nagle would hold them back behind the next write.
+        // See ModuleClientOptions.TcpNoDelay: Nagle stays on unless asked, it coalesces a burst's PUBACKs.
         MqttTransportException.ThrowIfError(
-            NativeMethods.mosquitto_int_option(_handle, MosqOptTcpNoDelay, 1), "MOSQ_OPT_TCP_NODELAY");
+            NativeMethods.mosquitto_int_option(_handle, MosqOptTcpNoDelay, _settings.TcpNoDelay ? 1 : 0), "MOSQ_OPT_TCP_NODELAY");
         if (_settings.CaFile is not null || _settings.CaPath is not null || _settings.CertFile is not null)
         {
             MqttTransportException.ThrowIfError(
@@ -234,6 +245,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             }
 
             var rc = NativeMethods.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            FlushAcknowledged();
             if (rc != 0 || _disconnectSeen)
             {
                 // Stop calling into the library before anyone may reconnect.
@@ -253,21 +265,6 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
 
         FailPending(new TransportDisconnectedException($"The connection ended before the broker acknowledged ({NativeMethods.ErrorText(rc)})."));
         Raise(ConnectionLost, rc);
-    }
-
-    private void FailPending(Exception error)
-    {
-        TaskCompletionSource[] orphans;
-        lock (_pendingLock)
-        {
-            orphans = [.. _pending.Values];
-            _pending.Clear();
-        }
-
-        foreach (var orphan in orphans)
-        {
-            orphan.TrySetException(error);
-        }
     }
 
     private void Raise(Action<int>? handler, int value)

@@ -11,4 +11,5 @@ internal sealed record MosquittoSettings(
     string? CaPath,
     string? CertFile,
     string? KeyFile,
-    int MaxInflightMessages);
+    int MaxInflightMessages,
+    bool TcpNoDelay = false);

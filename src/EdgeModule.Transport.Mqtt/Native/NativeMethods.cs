@@ -121,6 +121,12 @@ internal static unsafe partial class NativeMethods
         MosquittoHandle mosq, out int messageId, string topic, int payloadLength, byte* payload, int qos,
         [MarshalAs(UnmanagedType.U1)] bool retain);
 
+    /// <summary>The same entry point taking the topic as NUL-terminated UTF-8 the caller already holds.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "mosquitto_publish")]
+    internal static partial int mosquitto_publish_utf8(
+        MosquittoHandle mosq, out int messageId, byte* topic, int payloadLength, byte* payload, int qos,
+        [MarshalAs(UnmanagedType.U1)] bool retain);
+
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int mosquitto_subscribe(MosquittoHandle mosq, out int messageId, string pattern, int qos);
 

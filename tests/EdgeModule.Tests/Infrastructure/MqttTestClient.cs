@@ -21,7 +21,7 @@ internal sealed class MqttTestClient : IDisposable
     {
         _connection = new MosquittoConnection(settings, NullLogger.Instance)
         {
-            MessageReceived = (topic, payload) => _received.Writer.TryWrite(new Received(topic, payload.ToArray())),
+            MessageReceived = (topic, payload) => _received.Writer.TryWrite(new Received(Encoding.UTF8.GetString(topic), payload.ToArray())),
         };
         _connection.ConnackReceived += rc => _connack.TrySetResult(rc);
     }

@@ -134,6 +134,26 @@ public sealed class ModuleClientOptionsEnvironmentTests
     }
 
     [Fact]
+    public void FromEnvironment_TcpNoDelay_OffByDefaultReadWithPrefixAndValidated()
+    {
+        Assert.False(ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["MqttHost"] = "127.0.0.1", ["MqttDeviceId"] = "d", ["MqttModuleId"] = "m",
+        }).TcpNoDelay);
+        Assert.True(ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["UpstreamMqttHost"] = "127.0.0.1", ["UpstreamMqttDeviceId"] = "d", ["UpstreamMqttModuleId"] = "m",
+            ["UpstreamMqttTcpNoDelay"] = "true",
+        }, "Upstream").TcpNoDelay);
+
+        var e = Assert.Throws<TransportConfigurationException>(() => ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["MqttHost"] = "127.0.0.1", ["MqttDeviceId"] = "d", ["MqttModuleId"] = "m", ["MqttTcpNoDelay"] = "yes",
+        }));
+        Assert.Contains("MqttTcpNoDelay='yes' is not a boolean", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromEnvironment_NothingSet_ErrorListsTheThreeWaysToConnect()
     {
         var error = Assert.Throws<TransportConfigurationException>(() => ModuleClientOptions.FromEnvironment(new Dictionary<string, string?>()));

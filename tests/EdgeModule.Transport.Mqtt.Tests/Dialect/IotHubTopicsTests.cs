@@ -1,3 +1,4 @@
+using System.Text;
 using EdgeModule.Transport.Mqtt.Dialect;
 
 namespace EdgeModule.Transport.Mqtt.Tests.Dialect;
@@ -40,7 +41,7 @@ public sealed class IotHubTopicsTests
     {
         var topics = new IotHubTopics("d", "m");
 
-        Assert.Equal(valid, topics.TryParseInput(topic, out var name, out var rest));
-        Assert.Equal((input, bag), (name, rest));
+        Assert.Equal(valid, topics.TryParseInput(Encoding.UTF8.GetBytes(topic), out var name, out var rest));
+        Assert.Equal((input, bag), (name, Encoding.UTF8.GetString(rest)));
     }
 }

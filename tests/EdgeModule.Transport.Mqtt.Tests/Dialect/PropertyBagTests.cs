@@ -1,4 +1,3 @@
-using System.Text;
 using EdgeModule.Transport.Mqtt.Dialect;
 
 namespace EdgeModule.Transport.Mqtt.Tests.Dialect;
@@ -21,12 +20,14 @@ public sealed class PropertyBagTests
     [Fact]
     public void AppendThenTryParse_ReservedCharacters_RoundTrip()
     {
-        var text = new StringBuilder();
-        PropertyBag.Append(text, "k&=/?%", "v &=/?%ü");
-        PropertyBag.Append(text, "flag", string.Empty);
+        var text = new TopicWriter(stackalloc byte[8]);
+        text.AppendPair("k&=/?%", "v &=/?%ü");
+        text.AppendPair("flag", string.Empty);
+        var bag = text.ToString();
+        text.Dispose();
         var parsed = new Dictionary<string, string>();
 
-        Assert.True(PropertyBag.TryParse(text.ToString(), parsed, out _));
+        Assert.True(PropertyBag.TryParse(bag, parsed, out _));
         Assert.Equal("v &=/?%ü", parsed["k&=/?%"]);
         Assert.Equal(string.Empty, parsed["flag"]);
     }

@@ -8,7 +8,11 @@ internal static class ClientFactory
     public const string DeviceId = "edge-device";
 
     public static ModuleClientOptions Options(
-        int port, string? caFile = null, int maxMessageSize = ModuleClientOptions.DefaultMaxMessageSize, [CallerMemberName] string moduleId = "") => new()
+        int port,
+        string? caFile = null,
+        int maxMessageSize = ModuleClientOptions.DefaultMaxMessageSize,
+        int maxInflightMessages = 100,
+        [CallerMemberName] string moduleId = "") => new()
     {
         DeviceId = DeviceId,
         ModuleId = moduleId,
@@ -16,6 +20,7 @@ internal static class ClientFactory
         Port = port,
         CaFile = caFile,
         MaxMessageSize = maxMessageSize,
+        MaxInflightMessages = maxInflightMessages,
         ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
         OperationTimeout = TimeSpan.FromSeconds(10),

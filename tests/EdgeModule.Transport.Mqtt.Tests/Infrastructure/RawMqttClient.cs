@@ -18,7 +18,7 @@ internal sealed class RawMqttClient : IDisposable
     {
         _connection = new MosquittoConnection(settings, NullLogger.Instance)
         {
-            MessageReceived = (topic, payload) => _received.Writer.TryWrite((topic, payload.ToArray())),
+            MessageReceived = (topic, payload) => _received.Writer.TryWrite((System.Text.Encoding.UTF8.GetString(topic), payload.ToArray())),
         };
         _connection.ConnackReceived += rc => _connack.TrySetResult(rc);
     }
