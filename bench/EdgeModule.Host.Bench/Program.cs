@@ -44,6 +44,7 @@ try
     await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", warmup, payload);
     var producerBaseline = await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", messages, payload);
 
+    var relay = await RelayAsync(port, upstreamPort, messages, payload);
     var moduleEnv = ModuleEnv(port, work.FullName, backup: false, upstreamPort: upstreamPort);
     double module, modulePub;
     using (var m = new BenchProcess("dotnet", [moduleDll], moduleEnv))
@@ -61,7 +62,9 @@ try
     report.AppendLine(CultureInfo.InvariantCulture, $"Each module path and the ModuleClient producer first pass {warmup:N0} warm-up messages (not counted). Load average before: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}.").AppendLine();
     report.AppendLine("| Path | msg/s | MB/s |").AppendLine("|---|---:|---:|");
     report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker → mosquitto_sub | {baseline:N0} | {baseline * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker A → relay (mosquitto_sub \\| mosquitto_pub, no store) → broker B → mosquitto_sub | {relay:N0} | {relay * payload.Length / 1e6:F1} |");
     report.AppendLine(CultureInfo.InvariantCulture, $"| module: mosquitto_pub → broker A → input → store → pump → broker B → mosquitto_sub | {modulePub:N0} | {modulePub * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module / relay (same two brokers, same producer and consumer) | {modulePub / relay:P0} | |");
     report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: ModuleClient producer (1000 in flight) → broker → mosquitto_sub | {producerBaseline:N0} | {producerBaseline * payload.Length / 1e6:F1} |");
     report.AppendLine(CultureInfo.InvariantCulture, $"| module: ModuleClient producer → broker A → input → store → pump → broker B → mosquitto_sub | {module:N0} | {module * payload.Length / 1e6:F1} |");
     report.AppendLine(CultureInfo.InvariantCulture, $"| module / baseline (same producer) | {module / producerBaseline:P0} | |").AppendLine();
@@ -160,6 +163,24 @@ static async Task<double> FinishAsync(BenchProcess sub, int count, long started)
     }
 
     return count / elapsed;
+}
+
+// The module's two-broker path with the simplest relay instead of the module: mosquitto_sub on broker A piped into
+// mosquitto_pub -l on broker B (QoS 1 both legs, nothing stored). The relay's session exists before anything is sent.
+static async Task<double> RelayAsync(int port, int upstreamPort, int count, byte[] payload)
+{
+    var id = "bench-relay-" + Guid.NewGuid().ToString("N")[..8];
+    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-c", "-i", id, "-t", "bench/relay", "-E"]))
+    {
+        await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    var pipeline = string.Create(CultureInfo.InvariantCulture,
+        $"mosquitto_sub -h 127.0.0.1 -p {port} -q 1 -c -i {id} -t bench/relay -C {count} -F %p | mosquitto_pub -h 127.0.0.1 -p {upstreamPort} -q 1 -t bench/relayed -l");
+    using var relay = new BenchProcess("sh", ["-c", pipeline]);
+    var rate = await PubSubAsync(port, "bench/relay", "bench/relayed", count, payload, upstreamPort);
+    await relay.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    return rate;
 }
 
 // N messages from a ModuleClient (SendToInputAsync, 1000 in flight) until a persistent-session mosquitto_sub has them.
