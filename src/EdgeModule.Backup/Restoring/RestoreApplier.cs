@@ -5,17 +5,50 @@ using EdgeModule.Storage;
 namespace EdgeModule.Backup.Restoring;
 
 /// <summary>
-/// The apply pass of a restore, as a two-stage pipeline so that reading the file and writing the store overlap:
-/// a reader thread decodes frames (checking every CRC again, so a file changed since verification fails here) and
-/// fills write batches; the calling thread writes each full batch into the store. Three batches circulate (one being
-/// filled, one queued, one being written), so memory stays at about three times <see cref="BackupOptions.RestoreBatchBytes"/>.
-/// Every partition is created, empty ones too.
+/// A restore in one pass over the file, verifying as it applies: a reader thread reads and checks every frame (as
+/// <see cref="BackupVerifier"/> does) and fills write batches; the calling thread writes each full batch into the
+/// store. Three batches circulate (one being filled, one queued, one being written), so memory stays at about three
+/// times <see cref="BackupOptions.RestoreBatchBytes"/>. Every partition is created, empty ones too.
 /// </summary>
+/// <remarks>
+/// Records reach the store before the commit frame that vouches for them has been read. So the verdict comes at the
+/// end: when the file turns out damaged, or anything else fails (the store, cancellation), everything written is
+/// discarded (<see cref="RestoreTarget.Discard"/>) before the caller sees the store again, which leaves it as empty
+/// as it was. Nothing of a bad file is ever left applied; reading the file once instead of twice (verify, then
+/// apply) is what makes a restore run at the disk's read speed.
+/// </remarks>
 internal static class RestoreApplier
 {
     private const int BatchCount = 3;
 
-    public static void Apply(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Restores the file into <paramref name="store"/> (checked empty by the caller). A damaged, newer or unreadable
+    /// file is reported in the result's <see cref="BackupVerification.Problem"/> with the store left empty; any other
+    /// failure is thrown, also with the store left empty.
+    /// </summary>
+    public static BackupVerification Apply(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
+    {
+        var target = RestoreTarget.Of(store);
+        BackupVerification verdict;
+        try
+        {
+            verdict = Run(path, store, options, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            target.Discard(path, ex);
+            throw;
+        }
+
+        if (!verdict.Sound)
+        {
+            target.Discard(path, cause: null);
+        }
+
+        return verdict;
+    }
+
+    private static BackupVerification Run(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
     {
         var batches = Enumerable.Range(0, BatchCount).Select(_ => store.CreateWriteBatch()).ToArray();
         using var free = new BlockingCollection<IWriteBatch>(BatchCount);
@@ -57,11 +90,11 @@ internal static class RestoreApplier
             }
         }
 
-        // A reader failure (damage found on the second pass) ends the queue early; report it as it was thrown.
-        reader.GetAwaiter().GetResult();
+        // Damage ends the queue early with a verdict; a failure of the reading side is rethrown as it was thrown.
+        return reader.GetAwaiter().GetResult();
     }
 
-    private static void Produce(
+    private static BackupVerification Produce(
         string path,
         IKeyValueStore store,
         BackupOptions options,
@@ -71,12 +104,10 @@ internal static class RestoreApplier
     {
         try
         {
-            using var reader = BackupReader.Open(path, options.ReadBufferBytes);
             var batch = free.Take(stop);
             IPartition? partition = null;
             long bytes = 0;
-            BackupEntryKind kind;
-            while ((kind = reader.Read()) != BackupEntryKind.End)
+            return BackupVerifier.Read(path, options.ReadBufferBytes, (reader, kind) =>
             {
                 switch (kind)
                 {
@@ -102,7 +133,7 @@ internal static class RestoreApplier
                         bytes = 0;
                         break;
                 }
-            }
+            }, stop);
         }
         finally
         {
