@@ -126,6 +126,22 @@ public sealed class SinglePassRestoreTests : IDisposable
     }
 
     [Fact]
+    public void Restore_ValueOverTheTargetsLimit_ThrowsThatAndLeavesStoreEmpty()
+    {
+        using (var source = Source())
+        {
+            Manager(null).Backup(source, cancellationToken: Ct);
+        }
+
+        using var target = new InMemoryStore(new InMemoryStoreOptions { MaxValueBytes = 999 });
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => Manager(null).Restore(target, Ct));
+
+        Assert.Contains("999", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(target.ListPartitions());
+    }
+
+    [Fact]
     public void Restore_StoreCannotBeEmptiedAfterAFailure_SaysTheStoreMustNotBeUsed()
     {
         using (var source = Source())

@@ -1,14 +1,17 @@
-using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using EdgeModule.Backup.Internal;
 using EdgeModule.Storage;
 
 namespace EdgeModule.Backup.Restoring;
 
 /// <summary>
-/// A restore in one pass over the file, verifying as it applies: a reader thread reads and checks every frame (as
-/// <see cref="BackupVerifier"/> does) and fills write batches; the calling thread writes each full batch into the
-/// store. Three batches circulate (one being filled, one queued, one being written), so memory stays at about three
-/// times <see cref="BackupOptions.RestoreBatchBytes"/>. Every partition is created, empty ones too.
+/// A restore in one pass over the file, verifying as it applies, as a pipeline of four threads so that every core
+/// has work: a read-ahead thread reads the file in large chunks (<see cref="Format.FileReadAhead"/>); a reader thread
+/// checks every frame (as <see cref="BackupVerifier"/> does) and copies the records into a <see cref="RecordStage"/>;
+/// a filler thread puts each full stage into a write batch (which copies every value once more: in memory, the
+/// arrays the store keeps); the calling thread writes each full batch into the store. Three stages and three batches
+/// circulate (<see cref="Relay{T}"/>), so memory stays at a few times <see cref="BackupOptions.RestoreBatchBytes"/>.
+/// Every partition is created, empty ones too.
 /// </summary>
 /// <remarks>
 /// Records reach the store before the commit frame that vouches for them has been read. So the verdict comes at the
@@ -19,7 +22,7 @@ namespace EdgeModule.Backup.Restoring;
 /// </remarks>
 internal static class RestoreApplier
 {
-    private const int BatchCount = 3;
+    private const int InFlight = 3;
 
     /// <summary>
     /// Restores the file into <paramref name="store"/> (checked empty by the caller). A damaged, newer or unreadable
@@ -50,106 +53,122 @@ internal static class RestoreApplier
 
     private static BackupVerification Run(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
     {
-        var batches = Enumerable.Range(0, BatchCount).Select(_ => store.CreateWriteBatch()).ToArray();
-        using var free = new BlockingCollection<IWriteBatch>(BatchCount);
-        using var full = new BlockingCollection<IWriteBatch>(BatchCount);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        foreach (var batch in batches)
-        {
-            free.Add(batch, CancellationToken.None);
-        }
-
-        var reader = Task.Factory.StartNew(
-            () => Produce(path, store, options, free, full, stop.Token),
-            stop.Token,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        using var stages = new Relay<RecordStage>(InFlight, () => new RecordStage(options.RestoreBatchBytes));
+        using var batches = new Relay<IWriteBatch>(InFlight, store.CreateWriteBatch);
+        Task? reader = null;
+        Task? filler = null;
+        BackupVerification? verdict = null;
+        Exception? writerFailure = null;
         try
         {
-            foreach (var batch in full.GetConsumingEnumerable(stop.Token))
+            reader = Start(() => verdict = Read(path, store, options, stages, stop.Token), stages.Complete, stop);
+            filler = Start(() => Fill(stages, batches, stop.Token), batches.Complete, stop);
+            foreach (var batch in batches.Consume(stop.Token))
             {
                 options.FaultHook?.Invoke(BackupFaultPoint.RestoreBatch);
                 store.Write(batch);
                 batch.Clear();
-                free.Add(batch, stop.Token);
+                batches.Release(batch, stop.Token);
             }
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // The writing side failed (or was cancelled): stop the reader too.
+            writerFailure = ex;
             stop.Cancel();
-            throw;
         }
         finally
         {
-            // The reader may still hold a batch; only once it has finished can the batches be disposed.
+            // Every thread must have stopped before the stages and batches are disposed.
             WaitQuietly(reader);
-            foreach (var batch in batches)
-            {
-                batch.Dispose();
-            }
+            WaitQuietly(filler);
         }
 
-        // Damage ends the queue early with a verdict; a failure of the reading side is rethrown as it was thrown.
-        return reader.GetAwaiter().GetResult();
+        // One failure makes the other threads stop with a cancellation: report the failure that caused it.
+        Exception?[] failures = [writerFailure, reader?.Exception?.InnerException, filler?.Exception?.InnerException];
+        if ((failures.FirstOrDefault(e => e is not null and not OperationCanceledException) ?? failures.FirstOrDefault(e => e is not null)) is { } cause)
+        {
+            ExceptionDispatchInfo.Throw(cause);
+        }
+
+        // Damage ends the pipeline early with a verdict.
+        return verdict!;
     }
 
-    private static BackupVerification Produce(
-        string path,
-        IKeyValueStore store,
-        BackupOptions options,
-        BlockingCollection<IWriteBatch> free,
-        BlockingCollection<IWriteBatch> full,
-        CancellationToken stop)
-    {
-        try
-        {
-            var batch = free.Take(stop);
-            IPartition? partition = null;
-            long bytes = 0;
-            return BackupVerifier.Read(path, options.ReadBufferBytes, (reader, kind) =>
+    /// <summary>Runs a stage of the pipeline on a thread of its own; a failure stops the other stages.</summary>
+    private static Task Start(Action body, Action completeOutput, CancellationTokenSource stop) =>
+        Task.Factory.StartNew(
+            () =>
             {
-                switch (kind)
+                try
                 {
-                    case BackupEntryKind.Partition:
-                        partition = store.GetOrCreatePartition(reader.PartitionName!);
-                        break;
-                    case BackupEntryKind.Record:
-                        var key = reader.Key;
-                        var value = reader.Value;
-                        batch.Put(partition!, key, value);
-                        bytes += key.Length + value.Length + 32; // + a rough per-entry cost, so tiny records still batch sensibly
-                        if (bytes >= options.RestoreBatchBytes)
-                        {
-                            full.Add(batch, stop);
-                            batch = free.Take(stop);
-                            bytes = 0;
-                        }
-
-                        break;
-                    case BackupEntryKind.Commit when batch.Count > 0:
-                        full.Add(batch, stop);
-                        batch = free.Take(stop);
-                        bytes = 0;
-                        break;
+                    body();
                 }
-            }, stop);
-        }
-        finally
+                catch (Exception)
+                {
+                    stop.Cancel();
+                    throw;
+                }
+                finally
+                {
+                    completeOutput();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+    /// <summary>The reader thread: checks the file and stages its records, a stage at a time.</summary>
+    private static BackupVerification Read(string path, IKeyValueStore store, BackupOptions options, Relay<RecordStage> stages, CancellationToken stop)
+    {
+        var stage = stages.TakeFree(stop);
+        IPartition? partition = null;
+        return BackupVerifier.Read(path, options.ReadBufferBytes, (reader, kind) =>
         {
-            full.CompleteAdding();
+            switch (kind)
+            {
+                case BackupEntryKind.Partition:
+                    partition = store.GetOrCreatePartition(reader.PartitionName!);
+                    break;
+                case BackupEntryKind.Record:
+                    stage.Add(partition!, reader.Key, reader.Value);
+                    if (stage.Weight >= options.RestoreBatchBytes)
+                    {
+                        stages.Pass(stage, stop);
+                        stage = stages.TakeFree(stop);
+                    }
+
+                    break;
+                case BackupEntryKind.Commit when stage.Count > 0:
+                    stages.Pass(stage, stop);
+                    stage = stages.TakeFree(stop);
+                    break;
+            }
+        }, stop);
+    }
+
+    /// <summary>The filler thread: turns each stage into a write batch.</summary>
+    private static void Fill(Relay<RecordStage> stages, Relay<IWriteBatch> batches, CancellationToken stop)
+    {
+        foreach (var stage in stages.Consume(stop))
+        {
+            var batch = batches.TakeFree(stop);
+            stage.CopyTo(batch);
+            stage.Clear();
+            stages.Release(stage, stop);
+            batches.Pass(batch, stop);
         }
     }
 
-    private static void WaitQuietly(Task task)
+    private static void WaitQuietly(Task? task)
     {
         try
         {
-            task.Wait(CancellationToken.None);
+            task?.Wait(CancellationToken.None);
         }
         catch (AggregateException)
         {
-            // Reported below (reader failure) or superseded by the writing side's exception.
+            // Reported by the caller, which picks the failure that caused the others.
         }
     }
 }
