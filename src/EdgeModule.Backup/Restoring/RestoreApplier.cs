@@ -17,8 +17,8 @@ namespace EdgeModule.Backup.Restoring;
 /// Records reach the store before the commit frame that vouches for them has been read. So the verdict comes at the
 /// end: when the file turns out damaged, or anything else fails (the store, cancellation), everything written is
 /// discarded (<see cref="RestoreTarget.Discard"/>) before the caller sees the store again, which leaves it as empty
-/// as it was. Nothing of a bad file is ever left applied; reading the file once instead of twice (verify, then
-/// apply) is what makes a restore run at the disk's read speed.
+/// as it was. Nothing of a bad file is ever left applied, and the file is read once instead of twice (verify, then
+/// apply).
 /// </remarks>
 internal static class RestoreApplier
 {
