@@ -28,6 +28,7 @@ var warmup = Directory.CreateDirectory(Path.Combine(folder, $"edgemodule-backup-
 Scenario.Run(warmup.FullName, "memory", 8 << 20, dropCaches: false);
 warmup.Delete(recursive: true);
 
+var loadBefore = Load();
 var work = Directory.CreateDirectory(Path.Combine(folder, $"edgemodule-backup-bench-{Guid.NewGuid():N}"));
 var rows = new List<Row>();
 try
@@ -47,7 +48,7 @@ finally
     work.Delete(recursive: true);
 }
 
-var report = Row.Format(rows, Environment.ProcessorCount, dropCaches);
+var report = Row.Format(rows, Environment.ProcessorCount, dropCaches, loadBefore, Load());
 Console.WriteLine(report);
 if (reportPath is not null)
 {
@@ -55,3 +56,5 @@ if (reportPath is not null)
 }
 
 return 0;
+
+static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

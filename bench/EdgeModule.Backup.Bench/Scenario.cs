@@ -26,24 +26,32 @@ internal static class Scenario
         // both see the same disk; the median of three of each is reported.
         var backupRuns = new List<double>();
         var rawWrites = new List<double>();
-        var rawReads = new List<double>();
         long fileBytes = 0;
         for (var i = 0; i < 3; i++)
         {
             var backup = manager.Backup(store);
             fileBytes = backup.FileBytes;
             backupRuns.Add(fileBytes / Mb / backup.Elapsed.TotalSeconds);
-            var (w, r) = RawDisk(backups, fileBytes, dropCaches);
-            rawWrites.Add(w);
-            rawReads.Add(r);
+            rawWrites.Add(RawWrite(backups, fileBytes));
         }
 
         // How fast the source can be read at all (snapshot + cursors, no file): the other bound of a backup's speed.
         var scan = ScanMbps(store, fileBytes);
 
-        // Restore into memory and into RocksDB (verify pass + apply pass), from a cold cache when dropping caches.
-        MaybeDropCaches(dropCaches);
-        var restoreMemory = TimeRestore(manager, () => new InMemoryStore(), fileBytes);
+        // Restore into memory (one pass, checking as it applies), alternating with a raw read of the same file, from a
+        // cold cache when dropping caches; then once into RocksDB.
+        var rawReads = new List<double>();
+        var restores = new List<double>();
+        var ratios = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            MaybeDropCaches(dropCaches);
+            rawReads.Add(RawRead(manager.ListGenerations()[0].Path, fileBytes));
+            MaybeDropCaches(dropCaches);
+            restores.Add(TimeRestore(manager, () => new InMemoryStore(), fileBytes));
+            ratios.Add(restores[^1] / rawReads[^1]);
+        }
+
         MaybeDropCaches(dropCaches);
         var restoreRocks = TimeRestore(manager, () => Open("rocksdb", Path.Combine(dir, $"restored-{Guid.NewGuid():N}")), fileBytes);
 
@@ -54,7 +62,7 @@ internal static class Scenario
         store.Dispose();
         Directory.Delete(dir, recursive: true);
         return new Row(
-            backend, storeBytes, fileBytes, Median(rawWrites), Median(backupRuns), scan, Median(rawReads), restoreMemory, restoreRocks,
+            backend, storeBytes, fileBytes, Median(rawWrites), Median(backupRuns), scan, Median(rawReads), Median(restores), Median(ratios), restoreRocks,
             online.Mbps, online.Stall, baseline, snapshotMs);
     }
 
@@ -66,7 +74,7 @@ internal static class Scenario
         {
             foreach (var name in snapshot.ListPartitions())
             {
-                using var cursor = snapshot.GetPartition(name).OpenCursor();
+                using var cursor = snapshot.GetPartition(name).OpenScanCursor();
                 for (cursor.SeekToFirst(); cursor.IsValid; cursor.Next())
                 {
                     sum += cursor.Key.Length + cursor.Value.Length;
@@ -132,7 +140,7 @@ internal static class Scenario
         store.Write(batch);
     }
 
-    private static (double Write, double Read) RawDisk(string folder, long bytes, bool dropCaches)
+    private static double RawWrite(string folder, long bytes)
     {
         var path = Path.Combine(folder, "raw.bin");
         var buffer = new byte[4 << 20];
@@ -149,8 +157,14 @@ internal static class Scenario
         }
 
         var write = bytes / Mb / sw.Elapsed.TotalSeconds;
-        MaybeDropCaches(dropCaches);
-        sw.Restart();
+        File.Delete(path);
+        return write;
+    }
+
+    private static double RawRead(string path, long bytes)
+    {
+        var buffer = new byte[4 << 20];
+        var sw = Stopwatch.StartNew();
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
         {
             while (file.Read(buffer, 0, buffer.Length) > 0)
@@ -158,9 +172,7 @@ internal static class Scenario
             }
         }
 
-        var read = bytes / Mb / sw.Elapsed.TotalSeconds;
-        File.Delete(path);
-        return (write, read);
+        return bytes / Mb / sw.Elapsed.TotalSeconds;
     }
 
     private static double TimeRestore(BackupManager manager, Func<IKeyValueStore> open, long fileBytes)
@@ -193,27 +205,29 @@ internal static class Scenario
         return (result.FileBytes / Mb / result.Elapsed.TotalSeconds, result.Elapsed, writer.Result);
     }
 
-    /// <summary>Single puts of 1 KB into a "live" partition until stopped; a put slower than 1 ms counts as a stall.</summary>
+    /// <summary>
+    /// Single puts of 1 KB into a "live" partition until stopped; a put slower than 1 ms counts as a stall, split into
+    /// GC pause, CPU wait, blocked and running (<see cref="WriterStall"/>).
+    /// </summary>
     private static WriterStall RunWriter(IKeyValueStore store, CancellationToken stop)
     {
         var live = store.GetOrCreatePartition("live");
         var value = new byte[ValueBytes];
         var key = new byte[KeyBytes];
-        double max = 0, total = 0;
+        using var meter = new StallMeter();
         long ops = 0;
         var gcBefore = GC.GetTotalPauseDuration();
         while (!stop.IsCancellationRequested)
         {
             BinaryPrimitives.WriteInt64BigEndian(key, ops % 100_000);
+            var gc0 = GC.GetTotalPauseDuration();
             var t0 = Stopwatch.GetTimestamp();
             live.Put(key, value);
-            var ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            max = Math.Max(max, ms);
-            total += ms > 1 ? ms : 0;
+            meter.Put(Stopwatch.GetElapsedTime(t0).TotalMilliseconds, (GC.GetTotalPauseDuration() - gc0).TotalMilliseconds);
             ops++;
         }
 
-        return new WriterStall(max, total, ops, (GC.GetTotalPauseDuration() - gcBefore).TotalMilliseconds);
+        return meter.Result(ops, (GC.GetTotalPauseDuration() - gcBefore).TotalMilliseconds);
     }
 
     private static void MaybeDropCaches(bool drop)

@@ -1,7 +1,19 @@
 namespace EdgeModule.Backup.Bench;
 
 /// <summary>
-/// What one writer thread saw: its slowest put, the sum of puts slower than 1 ms, how many puts it made, and the
-/// garbage collector's pause time in the same window (which stalls every thread, backup or not).
+/// What one writer thread saw. A put slower than 1 ms is a stall; the stall time is split into
+/// <list type="bullet">
+/// <item>GC: the garbage collector's pause inside the put (it stops every thread, backup or not; the writer's own
+/// garbage causes most of it);</item>
+/// <item>CPU wait: the thread was runnable but had no core (the kernel's run-queue delay);</item>
+/// <item>blocked: neither running, nor runnable, nor in a GC: waiting for a lock or the disk. This is what a backup
+/// could impose on writers; an overestimate when a GC and the put's own work both happened in one put;</item>
+/// <item>running: the rest, the put's own work.</item>
+/// </list>
+/// <see cref="GcPauseMs"/> is all GC pause time in the window, inside stalls or not.
 /// </summary>
-internal readonly record struct WriterStall(double MaxMs, double TotalMs, long Ops, double GcPauseMs);
+internal readonly record struct WriterStall(
+    double TotalMs, double GcMs, double CpuWaitMs, double BlockedMs, double MaxBlockedMs, double MaxMs, long Ops, double GcPauseMs)
+{
+    public double RunningMs => TotalMs - GcMs - CpuWaitMs - BlockedMs;
+}

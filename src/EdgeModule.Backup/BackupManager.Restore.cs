@@ -6,9 +6,11 @@ namespace EdgeModule.Backup;
 
 /// <summary>
 /// Restore, in this order: delete leftover temp files; refuse a store that holds data; then, newest generation first,
-/// verify the whole file before touching the store — a corrupt one is quarantined and the next older one tried, a
-/// newer format version stops the restore with an error (a newer build can still use it) — apply the first sound one
-/// in batches, and mark it restored. The generation stays on disk until a newer backup supersedes it.
+/// read the file once, checking every frame and applying its records in batches as it goes. Only a file that checks
+/// out to its end counts as restored: when one turns out damaged, what it put into the store is removed again before
+/// anything else happens, the file is quarantined and the next older one tried; a newer format version stops the
+/// restore with an error (a newer build can still use it). The restored generation is marked restored and stays on
+/// disk until a newer backup supersedes it.
 /// </summary>
 public sealed partial class BackupManager
 {
@@ -33,7 +35,7 @@ public sealed partial class BackupManager
             foreach (var generation in ListGenerations())
             {
                 var started = _time.GetTimestamp();
-                var verification = BackupVerifier.Verify(generation.Path, cancellationToken);
+                var verification = RestoreApplier.Apply(generation.Path, store, _options, cancellationToken);
                 switch (verification.Problem)
                 {
                     case BackupProblem.UnsupportedVersion:
@@ -49,7 +51,6 @@ public sealed partial class BackupManager
                         continue;
                 }
 
-                RestoreApplier.Apply(generation.Path, store, _options, cancellationToken);
                 var before = MarkRestored(generation.Path);
                 return new RestoreResult
                 {
@@ -90,8 +91,8 @@ public sealed partial class BackupManager
 
     /// <summary>
     /// Restores one given file (say, one an operator dropped in, or a quarantined one after inspection) into an empty
-    /// store, outside the generation bookkeeping: nothing is quarantined or marked. The file is verified whole first;
-    /// a damaged one throws <see cref="BackupCorruptException"/> and leaves the store untouched.
+    /// store, outside the generation bookkeeping: nothing is quarantined or marked. The file is checked as it is applied;
+    /// a damaged one throws <see cref="BackupCorruptException"/> and leaves the store as empty as it was.
     /// </summary>
     public RestoreResult RestoreFile(string path, IKeyValueStore store, CancellationToken cancellationToken = default)
     {
@@ -99,7 +100,7 @@ public sealed partial class BackupManager
         ArgumentNullException.ThrowIfNull(store);
         EnsureEmpty(store);
         var started = _time.GetTimestamp();
-        var verification = BackupVerifier.Verify(path, cancellationToken);
+        var verification = RestoreApplier.Apply(path, store, _options, cancellationToken);
         switch (verification.Problem)
         {
             case BackupProblem.UnsupportedVersion:
@@ -110,7 +111,6 @@ public sealed partial class BackupManager
                 throw new BackupException($"The backup '{path}' cannot be read: {verification.Reason}");
         }
 
-        RestoreApplier.Apply(path, store, _options, cancellationToken);
         return new RestoreResult
         {
             Outcome = RestoreOutcome.Restored,

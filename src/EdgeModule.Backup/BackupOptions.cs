@@ -17,10 +17,13 @@ public sealed class BackupOptions
     /// <summary>Size of each of the writer's two buffers: large sequential writes keep the backup near disk speed.</summary>
     public int WriteBufferBytes { get; init; } = 4 << 20;
 
-    /// <summary>Size of the reader's buffer.</summary>
+    /// <summary>Size of each of the reader's three read-ahead chunks (a restore reads ahead while it applies).</summary>
     public int ReadBufferBytes { get; init; } = 4 << 20;
 
-    /// <summary>A restore writes to the store in batches of about this many key and value bytes.</summary>
+    /// <summary>
+    /// A restore writes to the store in batches of about this many key and value bytes; three staged and three built
+    /// batches are in flight, so a restore holds about six times this (plus the read-ahead chunks) at once.
+    /// </summary>
     public int RestoreBatchBytes { get; init; } = 4 << 20;
 
     /// <summary>Margin on estimates: a backup is said to fit in a time window only if it fits this many times over.</summary>

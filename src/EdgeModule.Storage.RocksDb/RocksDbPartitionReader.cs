@@ -13,12 +13,19 @@ internal abstract class RocksDbPartitionReader : IPartitionReader
     /// <summary>A pinned location for empty spans: a null pointer with length 0 is legal C, but RocksDB gets a real one.</summary>
     private static readonly byte[] _emptyKey = new byte[1];
 
-    protected RocksDbPartitionReader(string name, StorageOptions limits, DatabaseHandle db, ReadOptionsHandle readOptions, ColumnFamilyHandle columnFamily)
+    protected RocksDbPartitionReader(
+        string name,
+        StorageOptions limits,
+        DatabaseHandle db,
+        ReadOptionsHandle readOptions,
+        ColumnFamilyHandle columnFamily,
+        ReadOptionsHandle? scanReadOptions = null)
     {
         Name = name;
         Limits = limits;
         Db = db;
         ReadOptions = readOptions;
+        ScanReadOptions = scanReadOptions ?? readOptions;
         ColumnFamily = columnFamily;
     }
 
@@ -29,6 +36,9 @@ internal abstract class RocksDbPartitionReader : IPartitionReader
     internal DatabaseHandle Db { get; }
 
     internal ReadOptionsHandle ReadOptions { get; }
+
+    /// <summary>The read options of <see cref="OpenScanCursor"/> (<see cref="ReadOptionsHandle.CreateForScan"/>), or <see cref="ReadOptions"/>.</summary>
+    internal ReadOptionsHandle ScanReadOptions { get; }
 
     internal ColumnFamilyHandle ColumnFamily { get; }
 
@@ -57,6 +67,12 @@ internal abstract class RocksDbPartitionReader : IPartitionReader
     {
         ThrowIfUnusable();
         return new RocksDbCursor(CreateIterator());
+    }
+
+    public IPartitionCursor OpenScanCursor()
+    {
+        ThrowIfUnusable();
+        return new RocksDbCursor(CreateIterator(ScanReadOptions));
     }
 
     private unsafe bool Read(byte[] key, bool copy, out byte[]? value)
@@ -126,11 +142,11 @@ internal abstract class RocksDbPartitionReader : IPartitionReader
         throw exception;
     }
 
-    private IteratorHandle CreateIterator()
+    private IteratorHandle CreateIterator(ReadOptionsHandle? readOptions = null)
     {
         try
         {
-            return IteratorHandle.Create(Db, ReadOptions, ColumnFamily);
+            return IteratorHandle.Create(Db, readOptions ?? ReadOptions, ColumnFamily);
         }
         catch (ObjectDisposedException)
         {

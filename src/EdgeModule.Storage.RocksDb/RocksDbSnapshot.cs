@@ -21,6 +21,7 @@ internal sealed class RocksDbSnapshot : IStoreSnapshot
         DatabaseHandle db,
         SnapshotHandle snapshot,
         ReadOptionsHandle readOptions,
+        ReadOptionsHandle scanReadOptions,
         long sequence,
         StorageOptions limits,
         IReadOnlyList<(string Name, ColumnFamilyHandle ColumnFamily)> partitions)
@@ -28,6 +29,7 @@ internal sealed class RocksDbSnapshot : IStoreSnapshot
         Db = db;
         _snapshot = snapshot;
         ReadOptions = readOptions;
+        ScanReadOptions = scanReadOptions;
         Sequence = sequence;
         foreach (var (name, columnFamily) in partitions)
         {
@@ -42,6 +44,8 @@ internal sealed class RocksDbSnapshot : IStoreSnapshot
     internal DatabaseHandle Db { get; }
 
     internal ReadOptionsHandle ReadOptions { get; }
+
+    internal ReadOptionsHandle ScanReadOptions { get; }
 
     public IReadOnlyList<string> ListPartitions()
     {
@@ -69,6 +73,7 @@ internal sealed class RocksDbSnapshot : IStoreSnapshot
             partition.ColumnFamily.Dispose();
         }
 
+        ScanReadOptions.Dispose();
         ReadOptions.Dispose();
         _snapshot.Dispose();
         Db.Dispose();

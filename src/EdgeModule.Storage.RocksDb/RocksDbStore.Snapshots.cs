@@ -19,18 +19,20 @@ public sealed partial class RocksDbStore
             DatabaseHandle? db = null;
             SnapshotHandle? snapshot = null;
             ReadOptionsHandle? readOptions = null;
+            ReadOptionsHandle? scanReadOptions = null;
             var partitions = new List<(string, ColumnFamilyHandle)>(_partitions.Count);
             try
             {
                 db = NativeHandle.Borrow(Db);
                 snapshot = TakeSnapshot(db, out var sequence);
                 readOptions = ReadOptionsHandle.Create(snapshot);
+                scanReadOptions = ReadOptionsHandle.CreateForScan(snapshot);
                 foreach (var partition in _partitions.Values)
                 {
                     partitions.Add((partition.Name, NativeHandle.Borrow(partition.ColumnFamily)));
                 }
 
-                return new RocksDbSnapshot(db, snapshot, readOptions, sequence, Limits, partitions);
+                return new RocksDbSnapshot(db, snapshot, readOptions, scanReadOptions, sequence, Limits, partitions);
             }
             catch
             {
@@ -39,6 +41,7 @@ public sealed partial class RocksDbStore
                     columnFamily.Dispose();
                 }
 
+                scanReadOptions?.Dispose();
                 readOptions?.Dispose();
                 snapshot?.Dispose();
                 db?.Dispose();

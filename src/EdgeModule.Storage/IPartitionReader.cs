@@ -20,4 +20,11 @@ public interface IPartitionReader
     /// pins memory (and, for RocksDB, files).
     /// </summary>
     IPartitionCursor OpenCursor();
+
+    /// <summary>
+    /// A cursor like <see cref="OpenCursor"/>, for one pass over the whole partition in key order (a backup): the
+    /// backend may read ahead in large blocks and keep what it reads out of its caches, which makes a full scan
+    /// faster and leaves the cache to the live store's reads. Seeks work, but a short read pays for the read-ahead.
+    /// </summary>
+    IPartitionCursor OpenScanCursor() => OpenCursor();
 }

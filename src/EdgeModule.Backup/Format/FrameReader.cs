@@ -5,23 +5,30 @@ using Microsoft.Win32.SafeHandles;
 namespace EdgeModule.Backup.Format;
 
 /// <summary>
-/// Reads frames in file order with large sequential reads and checks each one's CRC. The payload handed out is a
-/// view into the read buffer, valid until the next call. Frame structure is checked by <see cref="BackupReader"/>.
+/// Reads frames in file order and checks each one's CRC. The file is read in large chunks by a
+/// <see cref="FileReadAhead"/> thread, so reading overlaps with the checks and whatever the caller does with each
+/// frame. The payload handed out is a view into the current chunk, valid until the next call. Frame structure is
+/// checked by <see cref="BackupReader"/>.
 /// </summary>
+/// <remarks>
+/// A frame split across two chunks is joined by copying the first chunk's unread tail into the headroom in front of
+/// the next chunk's data; one longer than the headroom (a large value) is assembled in a buffer of its own.
+/// </remarks>
 internal sealed class FrameReader : IDisposable
 {
-    private readonly SafeFileHandle _handle;
     private readonly long _fileLength;
-    private byte[] _buffer;
+    private readonly FileReadAhead _readAhead;
+    private byte[] _buffer = [];
+    private byte[]? _chunk;
+    private byte[]? _assembly;
     private int _start;
     private int _end;
     private long _bufferFileOffset;
 
     public FrameReader(SafeFileHandle handle, int bufferSize)
     {
-        _handle = handle;
         _fileLength = RandomAccess.GetLength(handle);
-        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        _readAhead = new FileReadAhead(handle, 0, _fileLength, bufferSize);
     }
 
     /// <summary>The offset of the next frame (after <see cref="TryRead"/> returned a frame: of the one after it).</summary>
@@ -80,7 +87,13 @@ internal sealed class FrameReader : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _readAhead.Dispose();
+        if (_assembly is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_assembly);
+        }
+
+        _assembly = _chunk = null;
         _buffer = [];
         LastPayload = default;
     }
@@ -88,35 +101,58 @@ internal sealed class FrameReader : IDisposable
     /// <summary>Makes sure <paramref name="count"/> bytes from <see cref="Offset"/> are in the buffer; the caller checked the file has them.</summary>
     private void Fill(int count)
     {
-        if (_end - _start >= count)
+        while (_end - _start < count)
         {
-            return;
-        }
-
-        if (count > _buffer.Length)
-        {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(count, _buffer.Length * 2));
-            _buffer.AsSpan(_start, _end - _start).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
-        }
-        else
-        {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-        }
-
-        _bufferFileOffset += _start;
-        _end -= _start;
-        _start = 0;
-        while (_end < count)
-        {
-            var read = RandomAccess.Read(_handle, _buffer.AsSpan(_end), _bufferFileOffset + _end);
-            if (read == 0)
+            var next = _readAhead.Take() ?? throw new EndOfStreamException("The backup file became shorter while it was being read.");
+            var tail = _end - _start;
+            if (tail <= FileReadAhead.Headroom)
             {
-                throw new EndOfStreamException("The backup file became shorter while it was being read.");
+                // The usual case: continue in the next chunk, the tail copied in front of its data.
+                var at = FileReadAhead.Headroom - tail;
+                _buffer.AsSpan(_start, tail).CopyTo(next.Buffer.AsSpan(at));
+                ReturnChunk();
+                _chunk = _buffer = next.Buffer;
+                _start = at;
+                _end = FileReadAhead.Headroom + next.Length;
+                _bufferFileOffset = next.FileOffset - FileReadAhead.Headroom;
             }
+            else
+            {
+                // A frame longer than the headroom: gather it (and the rest of this chunk) in the assembly buffer.
+                var needed = Math.Max(count, tail + next.Length);
+                if (_assembly is null || _assembly.Length < needed)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, (_assembly?.Length ?? 0) * 2));
+                    _buffer.AsSpan(_start, tail).CopyTo(bigger);
+                    if (_assembly is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(_assembly);
+                    }
 
-            _end += read;
+                    _assembly = bigger;
+                }
+                else
+                {
+                    _buffer.AsSpan(_start, tail).CopyTo(_assembly);
+                }
+
+                ReturnChunk();
+                next.Buffer.AsSpan(FileReadAhead.Headroom, next.Length).CopyTo(_assembly.AsSpan(tail));
+                _readAhead.Return(next.Buffer);
+                _buffer = _assembly;
+                _start = 0;
+                _end = tail + next.Length;
+                _bufferFileOffset = next.FileOffset - tail;
+            }
+        }
+    }
+
+    private void ReturnChunk()
+    {
+        if (_chunk is not null)
+        {
+            _readAhead.Return(_chunk);
+            _chunk = null;
         }
     }
 }

@@ -7,7 +7,8 @@ namespace EdgeModule.Backup.Format;
 
 /// <summary>
 /// Appends frames to a file with large sequential writes. Frames are built in one buffer while the previous buffer
-/// is being written (two buffers, at most one write in flight), so producing records and writing to disk overlap.
+/// is being written (two buffers, at most one write in flight), so producing records and writing to disk overlap;
+/// each written buffer is sent on to the disk at once (<see cref="WriteBehind"/>) rather than all at the final fsync.
 /// Keeps the running digest (CRC-32C of every frame's CRC, in order) that a commit frame records.
 /// </summary>
 internal sealed class FrameWriter : IDisposable
@@ -15,6 +16,7 @@ internal sealed class FrameWriter : IDisposable
     private readonly SafeFileHandle _handle;
     private readonly Action<BackupFaultPoint>? _faultHook;
     private readonly Action _beforeWrite;
+    private readonly WriteBehind _writeBehind;
     private byte[] _buffer;
     private byte[] _spare;
     private int _used;
@@ -37,6 +39,7 @@ internal sealed class FrameWriter : IDisposable
         _spare = ArrayPool<byte>.Shared.Rent(bufferSize);
         _beforeWrite = beforeWrite;
         _faultHook = faultHook;
+        _writeBehind = new WriteBehind(handle);
     }
 
     /// <summary>The file offset the next frame starts at.</summary>
@@ -153,6 +156,7 @@ internal sealed class FrameWriter : IDisposable
             _beforeWrite();
             _faultHook?.Invoke(BackupFaultPoint.Write);
             RandomAccess.Write(_handle, _buffer.AsSpan(0, _used), _bufferOffset);
+            _writeBehind.Written(_bufferOffset, _used);
             _bufferOffset += _used;
             _used = 0;
         }
@@ -184,7 +188,12 @@ internal sealed class FrameWriter : IDisposable
         var length = _used;
         var offset = _bufferOffset;
         var handle = _handle;
-        _pending = Task.Run(() => RandomAccess.Write(handle, buffer.AsSpan(0, length), offset));
+        var writeBehind = _writeBehind;
+        _pending = Task.Run(() =>
+        {
+            RandomAccess.Write(handle, buffer.AsSpan(0, length), offset);
+            writeBehind.Written(offset, length);
+        });
         _bufferOffset += length;
         (_buffer, _spare) = (_spare, _buffer);
         _used = 0;

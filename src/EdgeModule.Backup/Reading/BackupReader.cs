@@ -16,7 +16,8 @@ namespace EdgeModule.Backup;
 /// <remarks>
 /// <see cref="Key"/> and <see cref="Value"/> are views into the read buffer, valid until the next <see cref="Read"/>
 /// (the same contract as a storage cursor). Records are handed out before their segment's commit frame is checked:
-/// a caller that must not act on unverified data reads the whole file first (<see cref="BackupVerifier"/>).
+/// a caller that must not act on unverified data reads the whole file first (<see cref="BackupVerifier"/>), or acts in
+/// a way it can undo until <see cref="BackupEntryKind.End"/> (a restore discards what it applied from a damaged file).
 /// </remarks>
 public sealed class BackupReader : IDisposable
 {

@@ -3,6 +3,8 @@ namespace EdgeModule.Backup;
 /// <summary>Checks a whole backup file without applying anything; the offline verify/inspect tool is built on this.</summary>
 public static class BackupVerifier
 {
+    private const int DefaultBufferSize = 1 << 20;
+
     /// <summary>
     /// Reads the file to the end and reports what it holds. Never throws for a bad file: damage, a newer version or an
     /// unreadable file are reported in <see cref="BackupVerification.Problem"/>.
@@ -10,10 +12,22 @@ public static class BackupVerifier
     public static BackupVerification Verify(string path, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
+        return Read(path, DefaultBufferSize, onEntry: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads the file to the end, handing every entry to <paramref name="onEntry"/> as it is read (a restore applies
+    /// it; the verdict on the whole file only comes at the end). Problems of the file (damage, a newer version, a
+    /// read error) end the reading and are returned, never thrown; what <paramref name="onEntry"/> throws is not
+    /// caught, since it is not the file's fault.
+    /// </summary>
+    internal static BackupVerification Read(
+        string path, int bufferSize, Action<BackupReader, BackupEntryKind>? onEntry, CancellationToken cancellationToken)
+    {
         BackupReader reader;
         try
         {
-            reader = BackupReader.Open(path);
+            reader = BackupReader.Open(path, bufferSize);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -24,61 +38,65 @@ public static class BackupVerifier
         {
             long partitions = 0, records = 0, recordBytes = 0;
             int maxKey = 0, maxValue = 0;
-            try
+            for (var count = 1; ; count++)
             {
-                var count = 0;
-                BackupEntryKind kind;
-                while ((kind = reader.Read()) != BackupEntryKind.End)
+                if ((count & 0xFFFF) == 0)
                 {
-                    if ((++count & 0xFFFF) == 0)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                    }
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
 
-                    if (kind == BackupEntryKind.Record)
+                BackupEntryKind kind;
+                try
+                {
+                    kind = reader.Read();
+                }
+                catch (BackupCorruptException ex)
+                {
+                    return Summary(path, reader, partitions, records, recordBytes) with
                     {
+                        Problem = BackupProblem.Corrupt,
+                        FirstBadOffset = ex.Offset,
+                        Reason = ex.Reason,
+                    };
+                }
+                catch (BackupVersionNotSupportedException ex)
+                {
+                    return Summary(path, reader, partitions, records, recordBytes) with
+                    {
+                        Problem = BackupProblem.UnsupportedVersion,
+                        Reason = ex.Message,
+                    };
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return Summary(path, reader, partitions, records, recordBytes) with
+                    {
+                        Problem = BackupProblem.Unreadable,
+                        Reason = ex.Message,
+                    };
+                }
+
+                switch (kind)
+                {
+                    case BackupEntryKind.End:
+                        return Summary(path, reader, partitions, records, recordBytes) with
+                        {
+                            Problem = BackupProblem.None,
+                            LongestKey = maxKey,
+                            LongestValue = maxValue,
+                        };
+                    case BackupEntryKind.Record:
                         maxKey = Math.Max(maxKey, reader.Key.Length);
                         maxValue = Math.Max(maxValue, reader.Value.Length);
-                    }
-                    else if (kind == BackupEntryKind.Commit)
-                    {
+                        break;
+                    case BackupEntryKind.Commit:
                         partitions += reader.LastCommit!.Partitions;
                         records += reader.LastCommit.Records;
                         recordBytes += reader.LastCommit.RecordBytes;
-                    }
+                        break;
                 }
 
-                return Summary(path, reader, partitions, records, recordBytes) with
-                {
-                    Problem = BackupProblem.None,
-                    LongestKey = maxKey,
-                    LongestValue = maxValue,
-                };
-            }
-            catch (BackupCorruptException ex)
-            {
-                return Summary(path, reader, partitions, records, recordBytes) with
-                {
-                    Problem = BackupProblem.Corrupt,
-                    FirstBadOffset = ex.Offset,
-                    Reason = ex.Reason,
-                };
-            }
-            catch (BackupVersionNotSupportedException ex)
-            {
-                return Summary(path, reader, partitions, records, recordBytes) with
-                {
-                    Problem = BackupProblem.UnsupportedVersion,
-                    Reason = ex.Message,
-                };
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return Summary(path, reader, partitions, records, recordBytes) with
-                {
-                    Problem = BackupProblem.Unreadable,
-                    Reason = ex.Message,
-                };
+                onEntry?.Invoke(reader, kind);
             }
         }
     }

@@ -1,124 +1,174 @@
-using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using EdgeModule.Backup.Internal;
 using EdgeModule.Storage;
 
 namespace EdgeModule.Backup.Restoring;
 
 /// <summary>
-/// The apply pass of a restore, as a two-stage pipeline so that reading the file and writing the store overlap:
-/// a reader thread decodes frames (checking every CRC again, so a file changed since verification fails here) and
-/// fills write batches; the calling thread writes each full batch into the store. Three batches circulate (one being
-/// filled, one queued, one being written), so memory stays at about three times <see cref="BackupOptions.RestoreBatchBytes"/>.
+/// A restore in one pass over the file, verifying as it applies, as a pipeline of four threads so that every core
+/// has work: a read-ahead thread reads the file in large chunks (<see cref="Format.FileReadAhead"/>); a reader thread
+/// checks every frame (as <see cref="BackupVerifier"/> does) and copies the records into a <see cref="RecordStage"/>;
+/// a filler thread puts each full stage into a write batch (which copies every value once more: in memory, the
+/// arrays the store keeps); the calling thread writes each full batch into the store. Three stages and three batches
+/// circulate (<see cref="Relay{T}"/>), so memory stays at a few times <see cref="BackupOptions.RestoreBatchBytes"/>.
 /// Every partition is created, empty ones too.
 /// </summary>
+/// <remarks>
+/// Records reach the store before the commit frame that vouches for them has been read. So the verdict comes at the
+/// end: when the file turns out damaged, or anything else fails (the store, cancellation), everything written is
+/// discarded (<see cref="RestoreTarget.Discard"/>) before the caller sees the store again, which leaves it as empty
+/// as it was. Nothing of a bad file is ever left applied, and the file is read once instead of twice (verify, then
+/// apply).
+/// </remarks>
 internal static class RestoreApplier
 {
-    private const int BatchCount = 3;
+    private const int InFlight = 3;
 
-    public static void Apply(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Restores the file into <paramref name="store"/> (checked empty by the caller). A damaged, newer or unreadable
+    /// file is reported in the result's <see cref="BackupVerification.Problem"/> with the store left empty; any other
+    /// failure is thrown, also with the store left empty.
+    /// </summary>
+    public static BackupVerification Apply(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
     {
-        var batches = Enumerable.Range(0, BatchCount).Select(_ => store.CreateWriteBatch()).ToArray();
-        using var free = new BlockingCollection<IWriteBatch>(BatchCount);
-        using var full = new BlockingCollection<IWriteBatch>(BatchCount);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        foreach (var batch in batches)
-        {
-            free.Add(batch, CancellationToken.None);
-        }
-
-        var reader = Task.Factory.StartNew(
-            () => Produce(path, store, options, free, full, stop.Token),
-            stop.Token,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        var target = RestoreTarget.Of(store);
+        BackupVerification verdict;
         try
         {
-            foreach (var batch in full.GetConsumingEnumerable(stop.Token))
+            verdict = Run(path, store, options, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            target.Discard(path, ex);
+            throw;
+        }
+
+        if (!verdict.Sound)
+        {
+            target.Discard(path, cause: null);
+        }
+
+        return verdict;
+    }
+
+    private static BackupVerification Run(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stages = new Relay<RecordStage>(InFlight, () => new RecordStage(options.RestoreBatchBytes));
+        using var batches = new Relay<IWriteBatch>(InFlight, store.CreateWriteBatch);
+        Task? reader = null;
+        Task? filler = null;
+        BackupVerification? verdict = null;
+        Exception? writerFailure = null;
+        try
+        {
+            reader = Start(() => verdict = Read(path, store, options, stages, stop.Token), stages.Complete, stop);
+            filler = Start(() => Fill(stages, batches, stop.Token), batches.Complete, stop);
+            foreach (var batch in batches.Consume(stop.Token))
             {
                 options.FaultHook?.Invoke(BackupFaultPoint.RestoreBatch);
                 store.Write(batch);
                 batch.Clear();
-                free.Add(batch, stop.Token);
+                batches.Release(batch, stop.Token);
             }
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // The writing side failed (or was cancelled): stop the reader too.
+            writerFailure = ex;
             stop.Cancel();
-            throw;
         }
         finally
         {
-            // The reader may still hold a batch; only once it has finished can the batches be disposed.
+            // Every thread must have stopped before the stages and batches are disposed.
             WaitQuietly(reader);
-            foreach (var batch in batches)
-            {
-                batch.Dispose();
-            }
+            WaitQuietly(filler);
         }
 
-        // A reader failure (damage found on the second pass) ends the queue early; report it as it was thrown.
-        reader.GetAwaiter().GetResult();
+        // One failure makes the other threads stop with a cancellation: report the failure that caused it.
+        Exception?[] failures = [writerFailure, reader?.Exception?.InnerException, filler?.Exception?.InnerException];
+        if ((failures.FirstOrDefault(e => e is not null and not OperationCanceledException) ?? failures.FirstOrDefault(e => e is not null)) is { } cause)
+        {
+            ExceptionDispatchInfo.Throw(cause);
+        }
+
+        // Damage ends the pipeline early with a verdict.
+        return verdict!;
     }
 
-    private static void Produce(
-        string path,
-        IKeyValueStore store,
-        BackupOptions options,
-        BlockingCollection<IWriteBatch> free,
-        BlockingCollection<IWriteBatch> full,
-        CancellationToken stop)
-    {
-        try
-        {
-            using var reader = BackupReader.Open(path, options.ReadBufferBytes);
-            var batch = free.Take(stop);
-            IPartition? partition = null;
-            long bytes = 0;
-            BackupEntryKind kind;
-            while ((kind = reader.Read()) != BackupEntryKind.End)
+    /// <summary>Runs a stage of the pipeline on a thread of its own; a failure stops the other stages.</summary>
+    private static Task Start(Action body, Action completeOutput, CancellationTokenSource stop) =>
+        Task.Factory.StartNew(
+            () =>
             {
-                switch (kind)
+                try
                 {
-                    case BackupEntryKind.Partition:
-                        partition = store.GetOrCreatePartition(reader.PartitionName!);
-                        break;
-                    case BackupEntryKind.Record:
-                        var key = reader.Key;
-                        var value = reader.Value;
-                        batch.Put(partition!, key, value);
-                        bytes += key.Length + value.Length + 32; // + a rough per-entry cost, so tiny records still batch sensibly
-                        if (bytes >= options.RestoreBatchBytes)
-                        {
-                            full.Add(batch, stop);
-                            batch = free.Take(stop);
-                            bytes = 0;
-                        }
-
-                        break;
-                    case BackupEntryKind.Commit when batch.Count > 0:
-                        full.Add(batch, stop);
-                        batch = free.Take(stop);
-                        bytes = 0;
-                        break;
+                    body();
                 }
-            }
-        }
-        finally
+                catch (Exception)
+                {
+                    stop.Cancel();
+                    throw;
+                }
+                finally
+                {
+                    completeOutput();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+    /// <summary>The reader thread: checks the file and stages its records, a stage at a time.</summary>
+    private static BackupVerification Read(string path, IKeyValueStore store, BackupOptions options, Relay<RecordStage> stages, CancellationToken stop)
+    {
+        var stage = stages.TakeFree(stop);
+        IPartition? partition = null;
+        return BackupVerifier.Read(path, options.ReadBufferBytes, (reader, kind) =>
         {
-            full.CompleteAdding();
+            switch (kind)
+            {
+                case BackupEntryKind.Partition:
+                    partition = store.GetOrCreatePartition(reader.PartitionName!);
+                    break;
+                case BackupEntryKind.Record:
+                    stage.Add(partition!, reader.Key, reader.Value);
+                    if (stage.Weight >= options.RestoreBatchBytes)
+                    {
+                        stages.Pass(stage, stop);
+                        stage = stages.TakeFree(stop);
+                    }
+
+                    break;
+                case BackupEntryKind.Commit when stage.Count > 0:
+                    stages.Pass(stage, stop);
+                    stage = stages.TakeFree(stop);
+                    break;
+            }
+        }, stop);
+    }
+
+    /// <summary>The filler thread: turns each stage into a write batch.</summary>
+    private static void Fill(Relay<RecordStage> stages, Relay<IWriteBatch> batches, CancellationToken stop)
+    {
+        foreach (var stage in stages.Consume(stop))
+        {
+            var batch = batches.TakeFree(stop);
+            stage.CopyTo(batch);
+            stage.Clear();
+            stages.Release(stage, stop);
+            batches.Pass(batch, stop);
         }
     }
 
-    private static void WaitQuietly(Task task)
+    private static void WaitQuietly(Task? task)
     {
         try
         {
-            task.Wait(CancellationToken.None);
+            task?.Wait(CancellationToken.None);
         }
         catch (AggregateException)
         {
-            // Reported below (reader failure) or superseded by the writing side's exception.
+            // Reported by the caller, which picks the failure that caused the others.
         }
     }
 }

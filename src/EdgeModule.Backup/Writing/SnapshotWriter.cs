@@ -37,7 +37,7 @@ internal static class SnapshotWriter
             BinaryPrimitives.WriteUInt16LittleEndian(nameBuffer, (ushort)length);
             frames.WriteFrame(FrameType.Partition, nameBuffer[..(2 + length)]);
 
-            using var cursor = snapshot.GetPartition(name).OpenCursor();
+            using var cursor = snapshot.GetPartition(name).OpenScanCursor();
             var previousLength = -1;
             for (cursor.SeekToFirst(); cursor.IsValid; cursor.Next())
             {

@@ -114,6 +114,13 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void rocksdb_readoptions_destroy(nint options);
 
+    [LibraryImport(Library)]
+    internal static partial void rocksdb_readoptions_set_fill_cache(ReadOptionsHandle options, byte value);
+
+    /// <summary>Iterators read this many bytes ahead in one read (0: RocksDB's own growing read-ahead).</summary>
+    [LibraryImport(Library)]
+    internal static partial void rocksdb_readoptions_set_readahead_size(ReadOptionsHandle options, nuint bytes);
+
     /// <summary>The read options only point at the snapshot: it must outlive them (and every read made with them).</summary>
     [LibraryImport(Library)]
     internal static partial void rocksdb_readoptions_set_snapshot(ReadOptionsHandle options, SnapshotHandle snapshot);

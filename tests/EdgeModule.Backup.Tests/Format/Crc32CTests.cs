@@ -42,6 +42,29 @@ public sealed class Crc32CTests
         }
     }
 
+    [Theory]
+    [InlineData(767)]
+    [InlineData(768)] // one short interleaved block
+    [InlineData(775)]
+    [InlineData(1016)] // a record frame of a 1000-byte value
+    [InlineData(1543)]
+    [InlineData(24_575)]
+    [InlineData(24_576)] // one long interleaved block
+    [InlineData(25_351)] // a long block, a short one and a tail
+    [InlineData(100_003)]
+    public void AppendTable_LengthsAroundInterleavedBlocks_MatchesHardwarePath(int length)
+    {
+        var data = new byte[length + 3];
+        new Random(length).NextBytes(data);
+        foreach (var offset in new[] { 0, 3 }) // misaligned too
+        {
+            var span = data.AsSpan(offset, length);
+            Assert.Equal(Crc32C.Finish(Crc32C.AppendTable(Crc32C.InitialState, span)), Crc32C.Compute(span));
+            var resumed = Crc32C.Append(Crc32C.Append(Crc32C.InitialState, span[..(length / 3)]), span[(length / 3)..]);
+            Assert.Equal(Crc32C.Compute(span), Crc32C.Finish(resumed));
+        }
+    }
+
     [Fact]
     public void Append_InPieces_EqualsOneShot()
     {

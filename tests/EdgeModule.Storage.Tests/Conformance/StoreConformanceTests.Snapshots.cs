@@ -78,6 +78,41 @@ public abstract partial class StoreConformanceTests
     }
 
     [Fact]
+    public void ScanCursor_OfSnapshotAndLivePartition_ReadsWhatACursorReads()
+    {
+        var store = OpenStore();
+        var p = store.GetOrCreatePartition("scan");
+        for (var i = 0; i < 300; i++)
+        {
+            p.Put(SequenceKey(i), new byte[i]);
+        }
+
+        using var snapshot = store.CreateSnapshot();
+        p.Put(SequenceKey(1000), B(1));
+
+        Assert.Equal(Scan(snapshot.GetPartition("scan").OpenCursor()), Scan(snapshot.GetPartition("scan").OpenScanCursor()));
+        Assert.Equal(300, Scan(snapshot.GetPartition("scan").OpenScanCursor()).Count);
+        Assert.Equal(Scan(p.OpenCursor()), Scan(p.OpenScanCursor()));
+        using var seeking = snapshot.GetPartition("scan").OpenScanCursor();
+        seeking.Seek(SequenceKey(150));
+        Assert.Equal(SequenceKey(150), seeking.Key.ToArray());
+
+        static List<string> Scan(IPartitionCursor cursor)
+        {
+            using (cursor)
+            {
+                var entries = new List<string>();
+                for (cursor.SeekToFirst(); cursor.IsValid; cursor.Next())
+                {
+                    entries.Add(Convert.ToHexString(cursor.Key) + ":" + cursor.Value.Length);
+                }
+
+                return entries;
+            }
+        }
+    }
+
+    [Fact]
     public void Snapshot_PartitionDroppedAfterIt_StillReadsTheOldData()
     {
         var store = OpenStore();
