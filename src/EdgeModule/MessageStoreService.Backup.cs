@@ -11,6 +11,7 @@ public sealed partial class MessageStoreService
     private RestoreResult? RestoreIfConfigured(IKeyValueStore store, CancellationToken cancellationToken)
     {
         var backup = settings.Backup;
+        var migrating = false;
         if (backup.IgnoredBecausePersistent)
         {
             Log.BackupIgnored(_logger, settings.Storage.StorageFolder);
@@ -32,6 +33,8 @@ public sealed partial class MessageStoreService
 
             Log.MigratingFromBackup(_logger, settings.Storage.RocksDbPath, manager.Folder);
             _backup = manager;
+            migrating = true;
+            WriteDurably(settings.Storage.MigrationMarkerPath);
         }
         else
         {
@@ -39,6 +42,12 @@ public sealed partial class MessageStoreService
         }
 
         var result = _backup.Restore(store, cancellationToken);
+        if (migrating)
+        {
+            // The fill is complete (or found nothing valid to restore): the store may be used as it is from now on.
+            File.Delete(settings.Storage.MigrationMarkerPath);
+        }
+
         foreach (var q in result.Quarantined)
         {
             Log.Quarantined(_logger, q.OriginalPath, q.Reason, q.QuarantinePath);
@@ -55,6 +64,17 @@ public sealed partial class MessageStoreService
         }
 
         return result;
+    }
+
+    /// <summary>Creates an empty file and flushes it and its folder to disk, so it survives a power loss.</summary>
+    private static void WriteDurably(string path)
+    {
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Flush(flushToDisk: true);
+        }
+
+        Backup.Internal.DirectorySync.Flush(Path.GetDirectoryName(path)!);
     }
 
     private void BackUp(CancellationToken cancellationToken)

@@ -101,5 +101,11 @@ public sealed class StorageSettings
         });
 
     /// <summary>True when the RocksDB store does not exist yet (its CURRENT file is missing): a first start or a switch.</summary>
+    /// <summary>
+    /// Present while the RocksDB store is being filled from the in-memory mode's backup (a switch of mode). Found at
+    /// start, it means that fill was interrupted: the store holds part of the backup at most, and is built again.
+    /// </summary>
+    public string MigrationMarkerPath => Path.Combine(StorageFolder, "rocksdb.migrating");
+
     public bool PersistentStoreIsNew => !File.Exists(Path.Combine(RocksDbPath, "CURRENT"));
 }

@@ -24,6 +24,13 @@ public sealed partial class StoreService(StorageSettings settings, ILogger<Store
             LogDefaultFolder(logger, settings.StorageFolder);
         }
 
+        if (settings.UsePersistentStorage && File.Exists(settings.MigrationMarkerPath) && Directory.Exists(settings.RocksDbPath))
+        {
+            // Nothing but the interrupted fill wrote to it (restore runs before any input is accepted): start it over.
+            LogInterruptedMigration(logger, settings.RocksDbPath, settings.MigrationMarkerPath);
+            Directory.Delete(settings.RocksDbPath, recursive: true);
+        }
+
         IsNewStore = !settings.UsePersistentStorage || settings.PersistentStoreIsNew;
         _store = settings.OpenStore();
         var partitions = _store.ListPartitions();
@@ -50,6 +57,10 @@ public sealed partial class StoreService(StorageSettings settings, ILogger<Store
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Store ready: backend {Backend} at {Location}, {Partitions} partitions.")]
     private static partial void LogReady(ILogger logger, string backend, string location, int partitions);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning,
+        Message = "The switch to RocksDB was interrupted while the store at {Folder} was filled from the backup ({Marker} is still there): the partial store is removed and filled again")]
+    private static partial void LogInterruptedMigration(ILogger logger, string folder, string marker);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Store closed.")]
     private static partial void LogClosed(ILogger logger);

@@ -155,4 +155,46 @@ public sealed class ModuleEndToEndTests
         // Once: the RocksDB store exists now and holds the messages; the backup is not applied again.
         Assert.DoesNotContain("Restored backup", third.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Module_SwitchInterruptedBeforeItFinished_FillsTheStoreAgainFromTheBackup()
+    {
+        const int count = 200;
+        using var env = new ModuleEnvironment();
+        env.Upstream.Stop();
+        using (var memory = await ModuleProcess.StartConnectedAsync(env.Variables()))
+        {
+            using var producer = await MqttTestClient.ConnectAsync(env.Receiving.Port);
+            await env.PublishAsync(producer, 0, count);
+            await memory.WaitForLineAsync($"Flow: {count} received", TestTimeouts.Flow);
+            memory.Signal(ModuleProcess.SigTerm);
+            await memory.WaitForExitAsync(ShutdownWait);
+        }
+
+        // The switch is killed at once, as a power cut or OOM kill would: its marker is still there, and the RocksDB
+        // store holds whatever the fill had written.
+        var persistent = env.Variables(persistent: true);
+        using (var switched = await ModuleProcess.StartConnectedAsync(persistent))
+        {
+            await switched.WaitForLineAsync("Switching to RocksDB");
+            switched.Signal(ModuleProcess.SigKill);
+            await switched.WaitForExitAsync(ShutdownWait);
+        }
+
+        var marker = Path.Combine(env.StorageFolder, "rocksdb.migrating");
+        if (!File.Exists(marker))
+        {
+            // The fill finished before the kill landed: put the marker back to stand for a kill one moment earlier.
+            await File.WriteAllBytesAsync(marker, [], TestContext.Current.CancellationToken);
+        }
+
+        env.Upstream.Start();
+        using var upstream = await MqttTestClient.ConnectAsync(env.Upstream.Port);
+        await upstream.SubscribeAsync($"devices/{ModuleEnvironment.DeviceId}/modules/+/messages/events/#");
+        using var again = await ModuleProcess.StartConnectedAsync(persistent);
+        await again.WaitForLineAsync("The switch to RocksDB was interrupted");
+        await again.WaitForLineAsync($@"Restored backup generation 1 from .*: {count} messages \(output1={count}\)");
+        await ModuleEnvironment.ReceiveAllAsync(upstream, Enumerable.Range(0, count).ToHashSet());
+        Assert.False(File.Exists(marker));
+    }
 }

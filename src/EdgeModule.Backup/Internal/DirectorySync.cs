@@ -6,7 +6,7 @@ namespace EdgeModule.Backup.Internal;
 /// fsync of a directory, which makes a rename or a new file name in it durable. .NET cannot open a directory as a
 /// file handle, so this goes to libc directly (open O_RDONLY, fsync, close).
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     public static void Flush(string directory)
     {
