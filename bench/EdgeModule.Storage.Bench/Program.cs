@@ -8,8 +8,9 @@ using EdgeModule.Storage.RocksDb;
 
 // Storage benchmark: the message-queue pattern on both backends, beside the RocksDB C API measured in the same run.
 // Usage: dotnet run -c Release --project bench/EdgeModule.Storage.Bench -- [--ops N] [--rounds R] [--out report.md]
-// Every case runs R times on a fresh store: round 1 is reported as "cold" (the process touches its memory for the first
-// time), the median of the later rounds as the steady state a long-running module sees.
+// Every case runs R times in a row, each on a fresh store: round 1 is reported as "cold" (for the first case, the
+// process touches its memory for the first time), the median of the later rounds as the steady state a long-running
+// module sees.
 var ops = 1_000_000;
 var rounds = 3;
 string? reportPath = null;
@@ -40,11 +41,13 @@ var firstTouch = FirstTouch.Measure(ops * (long)(Workloads.ValueBytes + 16));
     ("rocksdb-nowal", dir => new RocksDbStore(new RocksDbStoreOptions { Path = dir, DisableWal = true })),
 ];
 
-for (var round = 0; round < rounds; round++)
+foreach (var (backend, open) in backends)
 {
-    foreach (var (backend, open) in backends)
+    foreach (var threads in new[] { 1, 2 })
     {
-        foreach (var threads in new[] { 1, 2 })
+        // The rounds of a case run back to back, as a module's writes follow each other: the GC reuses the memory
+        // the previous round's store gave back, instead of mapping it afresh after other backends ran in between.
+        for (var round = 0; round < rounds; round++)
         {
             using (var store = open(Path.Combine(work.FullName, $"{backend}-{threads}-a-{round}")))
             {
@@ -79,7 +82,7 @@ work.Delete(recursive: true);
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"Storage benchmark: {ops:N0} ops a case, 16-byte big-endian keys, {Workloads.ValueBytes}-byte values, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 report.AppendLine(CultureInfo.InvariantCulture, $"GC: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {AppContext.TryGetSwitch("System.GC.Concurrent", out var concurrent) && concurrent}; load average before the run: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-report.AppendLine(CultureInfo.InvariantCulture, $"Rounds: {rounds}, each on a fresh store. 'cold' is round 1 (first touch of the process's memory); 'ops/s' is the median of rounds 2-{rounds} (steady state).");
+report.AppendLine(CultureInfo.InvariantCulture, $"Rounds: {rounds} of each case in a row, each on a fresh store. 'cold' is round 1 (for the first case, the first touch of the process's memory); 'ops/s' is the median of rounds 2-{rounds} (steady state).");
 report.AppendLine(CultureInfo.InvariantCulture, $"First-touch baseline, same run: the kernel maps {firstTouch.Bytes / (1 << 20):N0} MiB (the keys and values of one put case) in {firstTouch.Milliseconds:N0} ms on first write = {firstTouch.NanosecondsPerPut(ops):N0} ns per put; the same pages touched again take {firstTouch.WarmMilliseconds:N0} ms.");
 report.AppendLine("C API: the RocksDB C API doing the same writes (bench/native/rocksdb_baseline.c), median of the same number of runs, same options.");
 report.AppendLine("seek+scan100 counts entries read (a seek every 100).");
