@@ -50,30 +50,35 @@ internal static class Workloads
             ["cleanup"] = Rate(messages.Length, () => store.Cleanup()),
         };
 
-        // The steady state of a module: messages arrive, are forwarded in batches, cleanup runs now and then.
-        rates["cycle (all four)"] = Rate(messages.Length, () =>
+        // The steady state of a module: messages arrive, are forwarded in batches, cleanup runs now and then. One
+        // unmeasured pass first, so the measured one runs as a module that has been running does (heap sized, code
+        // compiled) rather than right after the one-off phases above.
+        Cycle(store, messages);
+        rates["cycle (all four)"] = Rate(messages.Length, () => Cycle(store, messages));
+        return rates;
+    }
+
+    private static void Cycle(MessageStore store, EdgeMessage[] messages)
+    {
+        for (var i = 0; i < messages.Length; i += 1000)
         {
-            for (var i = 0; i < messages.Length; i += 1000)
+            for (var j = i; j < Math.Min(i + 1000, messages.Length); j++)
             {
-                for (var j = i; j < Math.Min(i + 1000, messages.Length); j++)
-                {
-                    store.Enqueue("input1", messages[j]);
-                }
-
-                for (var b = store.ReadBatch("output1", ReadBatchSize); !b.IsEmpty; b = store.ReadBatch("output1", ReadBatchSize))
-                {
-                    store.Acknowledge(b);
-                }
-
-                if (i % 20_000 == 0)
-                {
-                    store.Cleanup();
-                }
+                store.Enqueue("input1", messages[j]);
             }
 
-            store.Cleanup();
-        });
-        return rates;
+            for (var b = store.ReadBatch("output1", ReadBatchSize); !b.IsEmpty; b = store.ReadBatch("output1", ReadBatchSize))
+            {
+                store.Acknowledge(b);
+            }
+
+            if (i % 20_000 == 0)
+            {
+                store.Cleanup();
+            }
+        }
+
+        store.Cleanup();
     }
 
     /// <summary>
@@ -92,26 +97,30 @@ internal static class Workloads
             ["cleanup"] = Rate(records.Length, () => Remove(kv, p, keys, 0, records.Length)),
         };
         // Same cadence as the store's cycle: removes every 20,000 messages, not per chunk. Fresh keys, as the store's
-        // cycle has (new sequences): reusing the keys removed above would make every scan walk their tombstones.
-        keys = records.Select((_, i) => Key(records.Length + i + 1)).ToArray();
-        rates["cycle (all four)"] = Rate(records.Length, () =>
-        {
-            var removed = 0;
-            for (var i = 0; i < records.Length; i += 1000)
-            {
-                var n = Math.Min(1000, records.Length - i);
-                Put(p, keys, records, i, n);
-                Scan(p, keys[i]);
-                if (i % 20_000 == 0)
-                {
-                    Remove(kv, p, keys, removed, i + n - removed);
-                    removed = i + n;
-                }
-            }
-
-            Remove(kv, p, keys, removed, records.Length - removed);
-        });
+        // cycle has (new sequences): reusing the keys removed above would make every scan walk their tombstones. One
+        // unmeasured pass first, as for the store.
+        RawCycle(kv, p, records, records.Select((_, i) => Key(records.Length + i + 1)).ToArray());
+        keys = records.Select((_, i) => Key((2L * records.Length) + i + 1)).ToArray();
+        rates["cycle (all four)"] = Rate(records.Length, () => RawCycle(kv, p, records, keys));
         return rates;
+    }
+
+    private static void RawCycle(IKeyValueStore kv, IPartition p, byte[][] records, byte[][] keys)
+    {
+        var removed = 0;
+        for (var i = 0; i < records.Length; i += 1000)
+        {
+            var n = Math.Min(1000, records.Length - i);
+            Put(p, keys, records, i, n);
+            Scan(p, keys[i]);
+            if (i % 20_000 == 0)
+            {
+                Remove(kv, p, keys, removed, i + n - removed);
+                removed = i + n;
+            }
+        }
+
+        Remove(kv, p, keys, removed, records.Length - removed);
     }
 
     private static void Put(IPartition p, byte[][] keys, byte[][] records, int from, int count)
