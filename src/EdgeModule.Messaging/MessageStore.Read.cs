@@ -11,11 +11,13 @@ public sealed partial class MessageStore
     /// order, from one snapshot of the store. Expired entries are skipped (counted). An entry that cannot be decoded
     /// (unknown version, truncated record, missing record) is skipped with an error log line, and acknowledging the
     /// batch copies it to mq.quarantine: one bad record must not block the queue forever, and it is never dropped
-    /// without a trace. Reading does not move the checkpoint; <see cref="Acknowledge"/> does.
+    /// without a trace. Reading does not move the checkpoint; <see cref="Acknowledge"/> does. The batch also ends after
+    /// the message whose record bytes reach <paramref name="maxBytes"/> (at least one is read, however large).
     /// </summary>
-    public MessageBatch ReadBatch(string endpoint, int maxCount)
+    public MessageBatch ReadBatch(string endpoint, int maxCount, long maxBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         var queue = GetQueue(endpoint);
 
         // Consume the wake-up before looking, so an enqueue that lands after this read wakes the next wait.
@@ -32,7 +34,8 @@ public sealed partial class MessageStore
         Span<byte> recordKey = stackalloc byte[StoreLayout.SequenceKeyBytes];
         using var cursor = snapshot.GetPartition(queue.Partition.Name).OpenCursor();
         cursor.Seek(StoreLayout.SequenceKey(checkpoint + 1));
-        for (var scanned = 0; scanned < maxCount && cursor.IsValid; scanned++, cursor.Next())
+        long bytes = 0;
+        for (var scanned = 0; scanned < maxCount && bytes < maxBytes && cursor.IsValid; scanned++, cursor.Next())
         {
             if (!StoreLayout.TryReadSequenceKey(cursor.Key, out var sequence))
             {
@@ -56,6 +59,7 @@ public sealed partial class MessageStore
 
             StoreLayout.WriteSequenceKey(recordKey, entry.MessageNumber);
             var record = ReadRecord(records, recordKey);
+            bytes += record?.Length ?? 0;
             try
             {
                 var message = MessageCodec.Decode(record ?? throw new MessageCorruptException($"the record of message {entry.MessageNumber} is missing"), out var enqueued);

@@ -30,10 +30,12 @@ public sealed partial class PumpService(
         }
 
         Log.ForwardingTo(_logger, clients.UpstreamDescription);
-        // The sender publishes a whole batch before awaiting its PUBACKs; a batch of a few in-flight windows keeps the
-        // link busy while the first acknowledgements come back (libmosquitto queues what exceeds the window).
-        var batch = Math.Clamp(clients.Upstream.Options.MaxInflightMessages * 4, 100, 2000);
-        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions { BatchSize = batch }, time,
+        // The sender publishes a whole batch before awaiting its PUBACKs (libmosquitto queues what exceeds the in-flight
+        // window). Large batches keep the link busy: the pause at the end of each batch, while the last window of
+        // acknowledgements comes back, is paid once per 2000 messages (end to end measured 10.7k msg/s with batches of
+        // 400, 15.6k with 2000). A batch is never more than 4 MiB of records, and never waits to fill up.
+        const int batch = 2000;
+        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions { BatchSize = batch, MaxBatchBytes = MessagePumpOptions.DefaultMaxBatchBytes }, time,
             loggerFactory.CreateLogger<MessagePump>());
         _running = Task.WhenAll(
             Task.Run(() => pump.RunAsync(_stopping.Token), CancellationToken.None),

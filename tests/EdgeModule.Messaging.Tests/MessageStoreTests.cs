@@ -84,6 +84,24 @@ public abstract partial class MessageStoreTests(Backend backend) : MessagingTest
     }
 
     [Fact]
+    public void ReadBatch_ByteLimit_EndsAfterTheMessageThatReachesItAndAlwaysReadsOne()
+    {
+        var store = OpenStore(OpenBackend());
+        for (var i = 0; i < 10; i++)
+        {
+            store.Enqueue("one", Message(i, bodyBytes: 1000));
+        }
+
+        // Each record is a little over 1000 bytes: the third one reaches 2500.
+        var batch = store.ReadBatch("a", 100, maxBytes: 2500);
+        Assert.Equal([0, 1, 2], batch.Messages.Select(IndexOf));
+
+        // A limit below one record still reads that record, so a large message cannot stall its queue.
+        Assert.Equal([0], store.ReadBatch("a", 100, maxBytes: 1).Messages.Select(IndexOf));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadBatch("a", 100, maxBytes: 0));
+    }
+
+    [Fact]
     public void Enqueue_UnroutedInput_StoresNothingAndLogsOnce()
     {
         var kv = OpenBackend();

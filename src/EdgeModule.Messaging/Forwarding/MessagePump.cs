@@ -67,7 +67,7 @@ public sealed class MessagePump
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = await storePipeline.ExecuteAsync(
-                    static (s, _) => ValueTask.FromResult(s.Store.ReadBatch(s.Endpoint, s.Size)), (Store: _store, Endpoint: endpoint, Size: _options.BatchSize), cancellationToken)
+                    static (s, _) => ValueTask.FromResult(s.Store.ReadBatch(s.Endpoint, s.Size, s.Bytes)), (Store: _store, Endpoint: endpoint, Size: _options.BatchSize, Bytes: _options.MaxBatchBytes), cancellationToken)
                     .ConfigureAwait(false);
                 if (batch.IsEmpty)
                 {

@@ -6,6 +6,9 @@ public sealed class MessagePumpOptions
     /// <summary>Default <see cref="BatchSize"/>: 100 messages.</summary>
     public const int DefaultBatchSize = 100;
 
+    /// <summary>Default <see cref="MaxBatchBytes"/>: 4 MiB of records.</summary>
+    public const long DefaultMaxBatchBytes = 4L << 20;
+
     /// <summary>Default <see cref="RetryMinDelay"/>: 1 s.</summary>
     public static readonly TimeSpan DefaultRetryMinDelay = TimeSpan.FromSeconds(1);
 
@@ -14,6 +17,12 @@ public sealed class MessagePumpOptions
 
     /// <summary>Most messages handed to the sender at once (fewer when the queue holds fewer).</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>
+    /// Most record bytes in one batch: a batch ends after the message that reaches it (so one message larger than it
+    /// still goes). Bounds what a batch holds in memory when messages are large.
+    /// </summary>
+    public long MaxBatchBytes { get; init; } = DefaultMaxBatchBytes;
 
     /// <summary>First retry delay; it doubles per failed attempt (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryMinDelay { get; init; } = DefaultRetryMinDelay;
@@ -24,6 +33,7 @@ public sealed class MessagePumpOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBytes, 1, nameof(MaxBatchBytes));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryMinDelay, TimeSpan.Zero, nameof(RetryMinDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryMaxDelay, RetryMinDelay, nameof(RetryMaxDelay));
     }
