@@ -97,17 +97,9 @@ public sealed class ModuleEndToEndTests
         env.Upstream.Stop();
         var variables = env.Variables(persistent: true);
 
-        using (var module = await ModuleProcess.StartConnectedAsync(variables))
-        {
-            using var producer = await MqttTestClient.ConnectAsync(env.Receiving.Port);
-            await env.PublishAsync(producer, 0, count);
-            await module.WaitForLineAsync($"Flow: {count} received", TestTimeouts.Flow);
-            module.Signal(ModuleProcess.SigTerm);
-            await module.WaitForExitAsync(ShutdownWait);
-            Assert.Equal(0, module.ExitCode);
-            Assert.Contains("EnableNonPersistentStorageBackup=true is ignored", module.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("Backup generation", module.Output, StringComparison.Ordinal);
-        }
+        var output = await QueueAndStopAsync(env, variables, count);
+        Assert.Contains("EnableNonPersistentStorageBackup=true is ignored", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Backup generation", output, StringComparison.Ordinal);
 
         Assert.Empty(env.Generations);
         env.Upstream.Start();
@@ -126,15 +118,7 @@ public sealed class ModuleEndToEndTests
         using var env = new ModuleEnvironment();
         env.Upstream.Stop();
 
-        using (var memory = await ModuleProcess.StartConnectedAsync(env.Variables()))
-        {
-            using var producer = await MqttTestClient.ConnectAsync(env.Receiving.Port);
-            await env.PublishAsync(producer, 0, count);
-            await memory.WaitForLineAsync($"Flow: {count} received", TestTimeouts.Flow);
-            memory.Signal(ModuleProcess.SigTerm);
-            await memory.WaitForExitAsync(ShutdownWait);
-            Assert.Equal(0, memory.ExitCode);
-        }
+        await QueueAndStopAsync(env, env.Variables(), count);
 
         var persistent = env.Variables(persistent: true);
         using (var switched = await ModuleProcess.StartConnectedAsync(persistent))
@@ -162,14 +146,7 @@ public sealed class ModuleEndToEndTests
         const int count = 200;
         using var env = new ModuleEnvironment();
         env.Upstream.Stop();
-        using (var memory = await ModuleProcess.StartConnectedAsync(env.Variables()))
-        {
-            using var producer = await MqttTestClient.ConnectAsync(env.Receiving.Port);
-            await env.PublishAsync(producer, 0, count);
-            await memory.WaitForLineAsync($"Flow: {count} received", TestTimeouts.Flow);
-            memory.Signal(ModuleProcess.SigTerm);
-            await memory.WaitForExitAsync(ShutdownWait);
-        }
+        await QueueAndStopAsync(env, env.Variables(), count);
 
         // The switch is killed at once, as a power cut or OOM kill would: its marker is still there, and the RocksDB
         // store holds whatever the fill had written.
@@ -196,5 +173,21 @@ public sealed class ModuleEndToEndTests
         await again.WaitForLineAsync($@"Restored backup generation 1 from .*: {count} messages \(output1={count}\)");
         await ModuleEnvironment.ReceiveAllAsync(upstream, Enumerable.Range(0, count).ToHashSet());
         Assert.False(File.Exists(marker));
+    }
+
+    /// <summary>
+    /// Starts the module with <paramref name="variables"/> (upstream down), publishes <paramref name="count"/> messages,
+    /// waits until it received them all, stops it with SIGTERM and asserts exit code 0; returns its output.
+    /// </summary>
+    private static async Task<string> QueueAndStopAsync(ModuleEnvironment env, Dictionary<string, string> variables, int count)
+    {
+        using var module = await ModuleProcess.StartConnectedAsync(variables);
+        using var producer = await MqttTestClient.ConnectAsync(env.Receiving.Port);
+        await env.PublishAsync(producer, 0, count);
+        await module.WaitForLineAsync($"Flow: {count} received", TestTimeouts.Flow);
+        module.Signal(ModuleProcess.SigTerm);
+        await module.WaitForExitAsync(ShutdownWait);
+        Assert.Equal(0, module.ExitCode);
+        return module.Output;
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using EdgeModule.Tests.Shared;
 
 namespace EdgeModule.Tests.Infrastructure;
@@ -12,7 +11,7 @@ namespace EdgeModule.Tests.Infrastructure;
 /// (no sleep). <see cref="Stop"/> kills it by PID; <see cref="Start"/> brings it back on the same port with in-memory
 /// state only (what a restarted broker without persistence has). Killed in <see cref="Dispose"/>.
 /// </summary>
-public sealed partial class Broker : IDisposable
+public sealed class Broker : IDisposable
 {
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("edgemodule-broker-");
     private readonly string _config;
@@ -61,10 +60,10 @@ public sealed partial class Broker : IDisposable
     /// SIGSTOP by PID: the broker keeps its sockets and sessions but answers nothing (an upstream that hangs) until
     /// <see cref="Resume"/>.
     /// </summary>
-    public void Pause() => Assert.Equal(0, Kill(_process!.Id, 19));
+    public void Pause() => Assert.Equal(0, Posix.Kill(_process!.Id, 19));
 
     /// <summary>SIGCONT by PID: the paused broker goes on where it stopped.</summary>
-    public void Resume() => Assert.Equal(0, Kill(_process!.Id, 18));
+    public void Resume() => Assert.Equal(0, Posix.Kill(_process!.Id, 18));
 
     /// <summary>SIGKILL by PID: the broker is gone at once, with its sessions.</summary>
     public void Stop()
@@ -91,7 +90,4 @@ public sealed partial class Broker : IDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

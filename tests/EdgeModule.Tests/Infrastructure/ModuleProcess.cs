@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace EdgeModule.Tests.Infrastructure;
@@ -9,7 +8,7 @@ namespace EdgeModule.Tests.Infrastructure;
 /// lines are kept; tests wait on a line (a TaskCompletionSource per waiter, no polling) with a bound, send real
 /// signals by PID, and the process is killed in <see cref="Dispose"/> if it still runs.
 /// </summary>
-internal sealed partial class ModuleProcess : IDisposable
+internal sealed class ModuleProcess : IDisposable
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
@@ -107,7 +106,7 @@ internal sealed partial class ModuleProcess : IDisposable
         return WaitCoreAsync(found.Task, pattern, timeout ?? TestTimeouts.Signal);
     }
 
-    public void Signal(int signal) => Assert.Equal(0, Kill(_process.Id, signal));
+    public void Signal(int signal) => Assert.Equal(0, Posix.Kill(_process.Id, signal));
 
     /// <summary>Waits for the exit (and the end of its output); the bound is the test's, e.g. ShutdownWaitPeriod.</summary>
     public async Task<TimeSpan> WaitForExitAsync(TimeSpan timeout)
@@ -174,7 +173,4 @@ internal sealed partial class ModuleProcess : IDisposable
             }
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
