@@ -35,7 +35,7 @@ public sealed partial class PumpService(
         // acknowledgements comes back, is paid once per 2000 messages (end to end measured 10.7k msg/s with batches of
         // 400, 15.6k with 2000). A batch is never more than 4 MiB of records, and never waits to fill up.
         const int batch = 2000;
-        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions { BatchSize = batch, MaxBatchBytes = MessagePumpOptions.DefaultMaxBatchBytes }, time,
+        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions { BatchSize = batch }, time,
             loggerFactory.CreateLogger<MessagePump>());
         _running = Task.WhenAll(
             Task.Run(() => pump.RunAsync(_stopping.Token), CancellationToken.None),
