@@ -4,11 +4,12 @@ using EdgeModule.Backup.Bench;
 // Backup benchmark: backup and restore of stores of each size, in-memory and RocksDB, beside the raw speed of the
 // same disk measured in the same run (FileStream write of the same byte count + flush to disk; read back).
 // Usage: dotnet run -c Release --project bench/EdgeModule.Backup.Bench -- [--sizes 100,1024] [--dir /path]
-//        [--backends memory,rocksdb] [--drop-caches] [--out report.md]
+//        [--backends memory,rocksdb] [--drop-caches] [--runs 5] [--out report.md]
 var sizesMb = new[] { 100L, 1024L };
 var backends = new[] { "memory", "rocksdb" };
 var folder = Path.GetTempPath();
 var dropCaches = false;
+var runs = 5;
 string? reportPath = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -18,6 +19,7 @@ for (var i = 0; i < args.Length; i++)
         case "--backends": backends = args[++i].Split(','); break;
         case "--dir": folder = args[++i]; break;
         case "--drop-caches": dropCaches = true; break;
+        case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--out": reportPath = args[++i]; break;
         default: Console.Error.WriteLine($"unknown argument {args[i]}"); return 2;
     }
@@ -38,7 +40,7 @@ try
         foreach (var backend in backends)
         {
             Console.Error.WriteLine($"-- {backend}, {mb} MB");
-            rows.Add(Scenario.Run(work.FullName, backend, mb << 20, dropCaches));
+            rows.Add(Scenario.Run(work.FullName, backend, mb << 20, dropCaches, runs));
             GC.Collect();
         }
     }
@@ -48,7 +50,7 @@ finally
     work.Delete(recursive: true);
 }
 
-var report = Row.Format(rows, Environment.ProcessorCount, dropCaches, loadBefore, Load());
+var report = Row.Format(rows, Environment.ProcessorCount, dropCaches, loadBefore, Load(), runs);
 Console.WriteLine(report);
 if (reportPath is not null)
 {

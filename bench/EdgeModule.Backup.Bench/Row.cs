@@ -20,7 +20,7 @@ internal sealed record Row(
     WriterStall Baseline,
     double SnapshotOpenCloseMs)
 {
-    public static string Format(IReadOnlyList<Row> rows, int cores, bool coldReads, string loadBefore, string loadAfter)
+    public static string Format(IReadOnlyList<Row> rows, int cores, bool coldReads, string loadBefore, string loadAfter, int runs)
     {
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"Backup benchmark ({cores} cores, {DateTime.UtcNow:yyyy-MM-dd}); MB = 2^20 bytes; speeds in MB/s of backup file bytes.");
@@ -43,7 +43,7 @@ internal sealed record Row(
         s.AppendLine("Raw write: FileStream of the same byte count in 4 MiB writes + Flush(flushToDisk: true). Raw read: the backup file read in 4 MiB reads.");
         s.AppendLine("Backup: snapshot → temp file → fsync → rename → fsync(dir). Restore: one pass into an empty store, checking every frame as it applies.");
         s.AppendLine("Source scan: the snapshot read through scan cursors with no file at all, the CPU-side bound of a backup.");
-        s.AppendLine("Backup and raw write: median of 3 runs, alternating. Restore→memory and raw read: 3 runs, alternating; the ratio is the median of");
+        s.AppendLine($"Backup and raw write: median of {runs} runs, alternating. Restore→memory and raw read: 3 runs, alternating; the ratio is the median of");
         s.AppendLine("the 3 pairs' ratios. Stall: sum of single-put latencies above 1 ms of one writer thread, split into the GC pause inside");
         s.AppendLine("those puts (stops every thread; mostly the writer's own garbage), waiting for a CPU (run-queue delay from schedstat),");
         s.AppendLine("blocked (not running, not runnable, not in a GC: lock or disk waits, what a backup can impose) and running. The baseline");

@@ -14,7 +14,7 @@ internal static class Scenario
     private const int Partitions = 4;
     private const double Mb = 1 << 20;
 
-    public static Row Run(string work, string backend, long storeBytes, bool dropCaches)
+    public static Row Run(string work, string backend, long storeBytes, bool dropCaches, int runs = 3)
     {
         var dir = Directory.CreateDirectory(Path.Combine(work, $"{backend}-{storeBytes >> 20}")).FullName;
         using var store = Open(backend, Path.Combine(dir, "source"));
@@ -23,16 +23,17 @@ internal static class Scenario
         var manager = new BackupManager(new BackupOptions { Folder = backups });
 
         // Backup of a quiet store, alternating with the raw disk baseline (same byte count, same folder, same run) so
-        // both see the same disk; the median of three of each is reported.
+        // both see the same disk; the median of each is reported.
         var backupRuns = new List<double>();
         var rawWrites = new List<double>();
         long fileBytes = 0;
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < runs; i++)
         {
             var backup = manager.Backup(store);
             fileBytes = backup.FileBytes;
             backupRuns.Add(fileBytes / Mb / backup.Elapsed.TotalSeconds);
             rawWrites.Add(RawWrite(backups, fileBytes));
+            Console.Error.WriteLine($"   backup {backupRuns[^1]:F0} MB/s, raw write {rawWrites[^1]:F0} MB/s");
         }
 
         // How fast the source can be read at all (snapshot + cursors, no file): the other bound of a backup's speed.

@@ -82,7 +82,7 @@ public sealed partial class BackupManager
                 {
                     frames = new FrameWriter(
                         file.SafeFileHandle, 0, _options.WriteBufferBytes,
-                        () => CheckDeadline(deadline, frames?.WrittenOffset ?? 0, cancellationToken), _options.FaultHook);
+                        () => CheckDeadline(deadline, frames?.WrittenOffset ?? 0, cancellationToken), _options.FaultHook, _options.DirectIo);
                     using (frames)
                     {
                         totals = SnapshotWriter.Write(

@@ -17,6 +17,13 @@ public sealed class BackupOptions
     /// <summary>Size of each of the writer's two buffers: large sequential writes keep the backup near disk speed.</summary>
     public int WriteBufferBytes { get; init; } = 4 << 20;
 
+    /// <summary>
+    /// Write the backup file with direct I/O (Linux <c>O_DIRECT</c>), past the page cache: the speed no longer depends
+    /// on how much free memory the kernel has, and a gigabyte backup does not fill the cache of a small device. Where
+    /// the file system refuses it (tmpfs, for one) the backup is written through the cache as before. Default on.
+    /// </summary>
+    public bool DirectIo { get; init; } = true;
+
     /// <summary>Size of each of the reader's three read-ahead chunks (a restore reads ahead while it applies).</summary>
     public int ReadBufferBytes { get; init; } = 4 << 20;
 

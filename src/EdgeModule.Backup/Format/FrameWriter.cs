@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using EdgeModule.Backup.Internal;
 using Microsoft.Win32.SafeHandles;
@@ -7,9 +6,10 @@ namespace EdgeModule.Backup.Format;
 
 /// <summary>
 /// Appends frames to a file with large sequential writes. Frames are built in one buffer while the previous buffer
-/// is being written (two buffers, at most one write in flight), so producing records and writing to disk overlap;
-/// each written buffer is sent on to the disk at once (<see cref="WriteBehind"/>) rather than all at the final fsync.
-/// Keeps the running digest (CRC-32C of every frame's CRC, in order) that a commit frame records.
+/// is being written (two buffers, at most one write in flight), so producing records and writing to disk overlap.
+/// Every write but the last is a whole buffer, so the file can be written with direct I/O (<see cref="DirectIo"/>);
+/// where that is refused, each written buffer is sent on to the disk at once (<see cref="WriteBehind"/>) rather than
+/// all at the final fsync. Keeps the running digest (CRC-32C of every frame's CRC, in order) that a commit frame records.
 /// </summary>
 internal sealed class FrameWriter : IDisposable
 {
@@ -17,30 +17,38 @@ internal sealed class FrameWriter : IDisposable
     private readonly Action<BackupFaultPoint>? _faultHook;
     private readonly Action _beforeWrite;
     private readonly WriteBehind _writeBehind;
-    private byte[] _buffer;
-    private byte[] _spare;
+    private AlignedBuffer _buffer;
+    private AlignedBuffer _spare;
     private int _used;
     private long _bufferOffset;
     private Task? _pending;
+    private volatile bool _direct;
     private uint _frameState;
     private uint _digestState = Crc32C.InitialState;
     private long _framePayloadLeft = -1;
 
     /// <summary>
     /// Frames go into the file at <paramref name="startOffset"/> and after. <paramref name="beforeWrite"/> runs before
-    /// each buffer is written: the place to check a deadline or cancellation.
+    /// each buffer is written: the place to check a deadline or cancellation. With <paramref name="directIo"/> the file
+    /// is written past the page cache when the file system allows it (and <paramref name="startOffset"/> is aligned).
     /// </summary>
-    public FrameWriter(SafeFileHandle handle, long startOffset, int bufferSize, Action beforeWrite, Action<BackupFaultPoint>? faultHook)
+    public FrameWriter(
+        SafeFileHandle handle, long startOffset, int bufferSize, Action beforeWrite, Action<BackupFaultPoint>? faultHook, bool directIo = false)
     {
         _handle = handle;
         _bufferOffset = startOffset;
-        // Pooled: a backup's two large buffers would otherwise be fresh large-object-heap garbage every time.
-        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
-        _spare = ArrayPool<byte>.Shared.Rent(bufferSize);
+        // A whole number of direct-I/O blocks, so that every full buffer is a valid direct write.
+        var capacity = (int)Math.Min(int.MaxValue - DirectIo.Alignment, (long)bufferSize + DirectIo.Alignment - 1) / DirectIo.Alignment * DirectIo.Alignment;
+        _buffer = new AlignedBuffer(capacity);
+        _spare = new AlignedBuffer(capacity);
         _beforeWrite = beforeWrite;
         _faultHook = faultHook;
         _writeBehind = new WriteBehind(handle);
+        _direct = directIo && startOffset % DirectIo.Alignment == 0 && DirectIo.TryEnable(handle);
     }
+
+    /// <summary>Whether the file is being written with direct I/O (false once a direct write was refused).</summary>
+    public bool IsDirect => _direct;
 
     /// <summary>The file offset the next frame starts at.</summary>
     public long Position => _bufferOffset + _used;
@@ -56,8 +64,10 @@ internal sealed class FrameWriter : IDisposable
     {
         var payload = (long)VarInt.Size((uint)key.Length) + key.Length + value.Length;
         var total = payload + BackupFormat.FrameOverhead;
-        if (total > _buffer.Length)
+        if (total > _buffer.Length - _used)
         {
+            // Does not fit in what is left of the buffer: written piecewise, the frame continuing in the next buffer,
+            // so that every buffer written is a full one.
             BeginFrame(FrameType.Record, payload);
             Span<byte> prefix = stackalloc byte[5];
             AppendPayload(prefix[..VarInt.Write(prefix, (uint)key.Length)]);
@@ -67,12 +77,7 @@ internal sealed class FrameWriter : IDisposable
             return;
         }
 
-        if (_buffer.Length - _used < total)
-        {
-            FlushBuffer();
-        }
-
-        var frame = _buffer.AsSpan(_used, (int)total);
+        var frame = _buffer.Span.Slice(_used, (int)total);
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload);
         frame[4] = (byte)FrameType.Record;
         var at = BackupFormat.FrameHeaderSize + VarInt.Write(frame[BackupFormat.FrameHeaderSize..], (uint)key.Length);
@@ -125,7 +130,7 @@ internal sealed class FrameWriter : IDisposable
             }
 
             var n = Math.Min(data.Length, _buffer.Length - _used);
-            var target = _buffer.AsSpan(_used, n);
+            var target = _buffer.Span.Slice(_used, n);
             data[..n].CopyTo(target);
             _frameState = Crc32C.Append(_frameState, target);
             _used += n;
@@ -155,8 +160,7 @@ internal sealed class FrameWriter : IDisposable
         {
             _beforeWrite();
             _faultHook?.Invoke(BackupFaultPoint.Write);
-            RandomAccess.Write(_handle, _buffer.AsSpan(0, _used), _bufferOffset);
-            _writeBehind.Written(_bufferOffset, _used);
+            WriteTail();
             _bufferOffset += _used;
             _used = 0;
         }
@@ -174,9 +178,8 @@ internal sealed class FrameWriter : IDisposable
         }
 
         _pending = null;
-        ArrayPool<byte>.Shared.Return(_buffer);
-        ArrayPool<byte>.Shared.Return(_spare);
-        _buffer = _spare = [];
+        _buffer.Dispose();
+        _spare.Dispose();
     }
 
     private void FlushBuffer()
@@ -187,16 +190,52 @@ internal sealed class FrameWriter : IDisposable
         var buffer = _buffer;
         var length = _used;
         var offset = _bufferOffset;
-        var handle = _handle;
-        var writeBehind = _writeBehind;
-        _pending = Task.Run(() =>
-        {
-            RandomAccess.Write(handle, buffer.AsSpan(0, length), offset);
-            writeBehind.Written(offset, length);
-        });
+        _pending = Task.Run(() => WriteAt(buffer.Span[..length], offset));
         _bufferOffset += length;
         (_buffer, _spare) = (_spare, _buffer);
         _used = 0;
+    }
+
+    /// <summary>One buffer's write: direct when possible; a refused direct write turns direct I/O off and is repeated.</summary>
+    private void WriteAt(ReadOnlySpan<byte> data, long offset)
+    {
+        if (_direct)
+        {
+            try
+            {
+                RandomAccess.Write(_handle, data, offset);
+                return;
+            }
+            catch (IOException)
+            {
+                // Refused (a file system or device with other alignment rules) or failed (a full disk): repeated
+                // through the page cache, which either works or reports the real error.
+                _direct = false;
+                DirectIo.Disable(_handle);
+            }
+        }
+
+        RandomAccess.Write(_handle, data, offset);
+        _writeBehind.Written(offset, data.Length);
+    }
+
+    /// <summary>
+    /// The last, partial buffer. A direct write must be a whole number of blocks, so it is padded with zeros and the
+    /// file cut back to its real length afterwards.
+    /// </summary>
+    private void WriteTail()
+    {
+        var end = _bufferOffset + _used;
+        var padded = (_used + DirectIo.Alignment - 1) / DirectIo.Alignment * DirectIo.Alignment;
+        if (_direct && padded != _used)
+        {
+            _buffer.Span[_used..padded].Clear();
+            WriteAt(_buffer.Span[..padded], _bufferOffset);
+            RandomAccess.SetLength(_handle, end);
+            return;
+        }
+
+        WriteAt(_buffer.Span[.._used], _bufferOffset);
     }
 
     private void WaitPending()

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace EdgeModule.Backup.Tests.Support;
 
 /// <summary>
-/// A size-limited tmpfs mounted on a fresh folder, for disk-full and read-only tests; unmounted on dispose. Needs
-/// root (or CAP_SYS_ADMIN): where mounting is forbidden, <see cref="TryCreate"/> returns null and the reason.
+/// A size-limited tmpfs (or another memory file system, such as ramfs) mounted on a fresh folder, for disk-full,
+/// read-only and direct-I/O tests; unmounted on dispose. Needs root (or CAP_SYS_ADMIN): where mounting is forbidden,
+/// <see cref="TryCreate"/> returns null and the reason.
 /// </summary>
 public sealed class TmpfsMount : IDisposable
 {
@@ -14,22 +15,22 @@ public sealed class TmpfsMount : IDisposable
 
     public string Path { get; }
 
-    public static TmpfsMount? TryCreate(string size, out string reason)
+    public static TmpfsMount? TryCreate(string size, out string reason, string fileSystem = "tmpfs")
     {
         var mount = new TmpfsMount(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"backup-tmpfs-{Guid.NewGuid():N}"));
         Directory.CreateDirectory(mount.Path);
         if (!OperatingSystem.IsLinux())
         {
-            reason = "tmpfs mounts need Linux";
+            reason = $"{fileSystem} mounts need Linux";
         }
-        else if (Run("mount", $"-t tmpfs -o size={size},mode=0700 tmpfs {mount.Path}", out var error) == 0)
+        else if (Run("mount", $"-t {fileSystem} -o size={size},mode=0700 {fileSystem} {mount.Path}", out var error) == 0)
         {
             reason = string.Empty;
             return mount;
         }
         else
         {
-            reason = $"mounting a tmpfs is not allowed here (needs root or CAP_SYS_ADMIN): {error.Trim()}";
+            reason = $"mounting a {fileSystem} is not allowed here (needs root or CAP_SYS_ADMIN): {error.Trim()}";
         }
 
         mount.Dispose();
