@@ -63,16 +63,22 @@ public sealed partial class BackupManager
             EnsureFolderWritable();
             using var folderLock = FolderLock.Acquire(Folder);
             var path = Path.Combine(Folder, GenerationFiles.ProbeFileName);
-            var buffer = new byte[Math.Min(probeBytes, _options.WriteBufferBytes)];
+            var buffer = new byte[Math.Min(probeBytes, 1 << 20)];
             Random.Shared.NextBytes(buffer);
             var started = _time.GetTimestamp();
             try
             {
+                // Written the way a backup is (the same writer: buffers, checksums, direct I/O or write-behind), so the
+                // speed measured is the speed a backup will see.
                 using var file = CreatePrivateFile(path);
-                for (long offset = 0; offset < probeBytes; offset += buffer.Length)
+                using (var writer = new FrameWriter(file.SafeFileHandle, 0, _options.WriteBufferBytes, static () => { }, null, _options.DirectIo))
                 {
-                    var n = (int)Math.Min(buffer.Length, probeBytes - offset);
-                    RandomAccess.Write(file.SafeFileHandle, buffer.AsSpan(0, n), offset);
+                    for (long offset = 0; offset < probeBytes; offset += buffer.Length)
+                    {
+                        writer.AppendPayload(buffer.AsSpan(0, (int)Math.Min(buffer.Length, probeBytes - offset)));
+                    }
+
+                    writer.Complete();
                 }
 
                 RandomAccess.FlushToDisk(file.SafeFileHandle);
