@@ -48,6 +48,8 @@ internal sealed record Row(
         s.AppendLine("those puts (stops every thread; mostly the writer's own garbage), waiting for a CPU (run-queue delay from schedstat),");
         s.AppendLine("blocked (not running, not runnable, not in a GC: lock or disk waits, what a backup can impose) and running. The baseline");
         s.AppendLine("runs the same writer for the same time without a backup. 'Blocked' is the backup's share; the rest is the machine's.");
+        s.AppendLine("RocksDB stall: the time RocksDB's own write controller held the writer back in the window (rocksdb.stats 'Cumulative");
+        s.AppendLine("stall': memtables waiting for a flush, too many level-0 files), counted inside 'blocked'; it happens without a backup too.");
         s.AppendLine("Snapshot open+close: the only steps of a backup that hold the store's write lock / mutex (median of 5).");
         return s.ToString();
     }
@@ -55,5 +57,5 @@ internal sealed record Row(
     private static string Stall(WriterStall w) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{w.TotalMs:F0} = {w.GcMs:F0} + {w.CpuWaitMs:F0} + {w.BlockedMs:F0} + {w.RunningMs:F0} ({w.MaxBlockedMs:F1}; {w.Ops}; GC {w.GcPauseMs:F0})");
+            $"{w.TotalMs:F0} = {w.GcMs:F0} + {w.CpuWaitMs:F0} + {w.BlockedMs:F0} + {w.RunningMs:F0} ({w.MaxBlockedMs:F1}; {w.Ops}; GC {w.GcPauseMs:F0}{(w.StoreStallMs is { } rocks ? $"; RocksDB stall {rocks:F0}" : "")})");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using EdgeModule.Storage;
@@ -217,6 +218,7 @@ internal static class Scenario
         var key = new byte[KeyBytes];
         using var meter = new StallMeter();
         long ops = 0;
+        var storeStallBefore = StoreStallMs(store);
         var gcBefore = GC.GetTotalPauseDuration();
         while (!stop.IsCancellationRequested)
         {
@@ -228,7 +230,24 @@ internal static class Scenario
             ops++;
         }
 
-        return meter.Result(ops, (GC.GetTotalPauseDuration() - gcBefore).TotalMilliseconds);
+        return meter.Result(ops, (GC.GetTotalPauseDuration() - gcBefore).TotalMilliseconds) with
+        {
+            StoreStallMs = StoreStallMs(store) - storeStallBefore,
+        };
+    }
+
+    /// <summary>RocksDB's cumulative write-stall time (rocksdb.stats, "Cumulative stall: H:M:S"); null for other stores.</summary>
+    private static double? StoreStallMs(IKeyValueStore store)
+    {
+        if (store is not RocksDbStore rocks || rocks.GetProperty("rocksdb.stats") is not { } stats)
+        {
+            return null;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(stats, @"Cumulative stall: (\d+):(\d+):([\d.]+) H:M:S");
+        return match.Success
+            ? ((double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * 3600) + (double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) * 60) + double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture)) * 1000
+            : null;
     }
 
     private static void MaybeDropCaches(bool drop)

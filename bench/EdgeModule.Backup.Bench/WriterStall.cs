@@ -10,10 +10,12 @@ namespace EdgeModule.Backup.Bench;
 /// could impose on writers; an overestimate when a GC and the put's own work both happened in one put;</item>
 /// <item>running: the rest, the put's own work.</item>
 /// </list>
-/// <see cref="GcPauseMs"/> is all GC pause time in the window, inside stalls or not.
+/// <see cref="GcPauseMs"/> is all GC pause time in the window, inside stalls or not. <see cref="StoreStallMs"/> is, for
+/// RocksDB, the time its write controller held writers back in the window (rocksdb.stats "Cumulative stall": too many
+/// memtables waiting for a flush, or too many level-0 files): the store's own back-pressure, part of "blocked".
 /// </summary>
 internal readonly record struct WriterStall(
-    double TotalMs, double GcMs, double CpuWaitMs, double BlockedMs, double MaxBlockedMs, double MaxMs, long Ops, double GcPauseMs)
+    double TotalMs, double GcMs, double CpuWaitMs, double BlockedMs, double MaxBlockedMs, double MaxMs, long Ops, double GcPauseMs, double? StoreStallMs = null)
 {
     public double RunningMs => TotalMs - GcMs - CpuWaitMs - BlockedMs;
 }

@@ -63,6 +63,31 @@ public sealed partial class RocksDbStore : IKeyValueStore
     /// <summary>The full path of the database folder.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// A RocksDB property, for diagnostics: "rocksdb.stats" (compaction and write-stall statistics as text),
+    /// "rocksdb.estimate-num-keys", "rocksdb.cur-size-all-mem-tables" and the others RocksDB documents; null when
+    /// RocksDB does not know the name.
+    /// </summary>
+    public string? GetProperty(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ThrowIfDisposed();
+        var value = NativeMethods.rocksdb_property_value(Db, name);
+        if (value == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return System.Runtime.InteropServices.Marshal.PtrToStringUTF8(value);
+        }
+        finally
+        {
+            NativeMethods.rocksdb_free(value);
+        }
+    }
+
     internal StorageOptions Limits => _options;
 
     internal DatabaseHandle Db { get; }

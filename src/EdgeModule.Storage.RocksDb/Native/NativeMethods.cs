@@ -36,6 +36,13 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void rocksdb_free(nint ptr);
 
+    /// <summary>
+    /// A database property ("rocksdb.stats", "rocksdb.estimate-num-keys", ...) as a malloc'ed string, freed with
+    /// <see cref="rocksdb_free"/>; 0 when the property is unknown.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint rocksdb_property_value(DatabaseHandle db, string propname);
+
     // ---- Database lifecycle --------------------------------------------------------------------------------------
 
     /// <summary>
