@@ -14,9 +14,9 @@ namespace EdgeModule.Transport.Mqtt.Native;
 /// to wake the select, and each round reads back one byte: a burst of N packets costs N rounds of select + read.</item>
 /// </list>
 /// A round here: <c>poll</c> the socket (and our eventfd, the wake-up for packets queued by other threads), then
-/// <c>mosquitto_loop_read</c> until the socket would block (bounded by <see cref="ReadBurst"/>), then one
-/// <c>mosquitto_loop_write</c> that writes everything queued (the PUBACKs of the messages just handled: the callback
-/// has returned, so they are stored), then <c>mosquitto_loop_misc</c> (keepalive). The socket pair is never read: its
+/// <c>mosquitto_loop_read</c> until the socket would block (bounded by <see cref="ReadBurst"/>), each read followed by
+/// a <c>mosquitto_loop_write</c> of what is queued (the PUBACK of the message just handled: its callback has returned,
+/// so it is stored), then <c>mosquitto_loop_misc</c> (keepalive). The socket pair is never read: its
 /// writes fail with EAGAIN once its buffer is full, which costs nothing more than writing it.
 /// <para>The acknowledgement rule is unchanged: a PUBACK is only queued by libmosquitto (threaded mode) and written by
 /// this thread after the message callback returned; a rejection shuts the socket inside the callback, so the next
@@ -108,7 +108,25 @@ internal sealed unsafe partial class MosquittoConnection
                 }
 
                 // EAGAIN: the socket is drained (a callback may leave a stale EAGAIN too: then the next poll says so).
-                if (Marshal.GetLastPInvokeError() == LibcMethods.EAgain || _disconnectSeen)
+                var drained = Marshal.GetLastPInvokeError() == LibcMethods.EAgain;
+                if (_disconnectSeen)
+                {
+                    return 0;
+                }
+
+                // The PUBACKs of what was just stored leave before the next message is handled: if that one is
+                // rejected (socket shut in the callback), the stored ones must not be redelivered and stored again.
+                // libmosquitto writes each packet with its own write(), so this costs no extra system call.
+                if (NativeMethods.mosquitto_want_write(_handle))
+                {
+                    rc = NativeMethods.mosquitto_loop_write(_handle, 1);
+                    if (rc != 0 || _disconnectSeen)
+                    {
+                        return rc;
+                    }
+                }
+
+                if (drained)
                 {
                     break;
                 }
