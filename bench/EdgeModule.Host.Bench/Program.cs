@@ -12,7 +12,7 @@ using EdgeModule.Transport.Mqtt;
 //   2. Module:   mosquitto_pub -l → mosquitto → module input → in-memory store → pump → mosquitto → mosquitto_sub.
 //   3. Shutdown backup: the module (in memory, backup on, upstream down) holds ~1 GiB of queued messages; SIGTERM;
 //      the backup line's bytes and time against ShutdownWaitPeriod, beside a raw 1 GiB write+fsync to the same folder.
-// Usage: dotnet run -c Release --project bench/EdgeModule.Host.Bench -- [messages=50000] [backupMiB=1024] [report.md]
+// Usage: dotnet run -c Release --project bench/EdgeModule.Host.Bench -- [messages=50000] [backupMiB=1024, 0 skips it] [report.md]
 // Build src/EdgeModule in Release first. Above ~100,000 messages mosquitto_pub -l was seen to lose messages when its
 // stdin ends (the subscriber then stalls and the row shows the negative rate of what arrived); the ModuleClient rows
 // are not affected. BENCH_UPSTREAM_INFLIGHT sets the module's UpstreamMqttMaxInflightMessages (default 100; 1000
@@ -40,20 +40,23 @@ try
     // Every path runs a warm-up of a fifth of the messages first, so the figures are the steady state of a running
     // module (and of the benchmark's own producer), not the JIT compiling the hot paths during the first seconds.
     var warmup = Math.Max(1000, messages / 5);
-    var baseline = await PubSubAsync(port, "bench/baseline", "bench/baseline", messages, payload);
-    await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", warmup, payload);
-    var producerBaseline = await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", messages, payload);
+    var oneBroker = new Dictionary<string, int> { ["broker A"] = broker.Process.Id, ["harness"] = Environment.ProcessId };
+    var twoBrokers = new Dictionary<string, int>(oneBroker) { ["broker B"] = upstreamBroker.Process.Id };
+    var baseline = await PubSubAsync(port, "bench/baseline", "bench/baseline", messages, payload, null, oneBroker);
+    await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", warmup, payload, null, oneBroker);
+    var producerBaseline = await ProduceSubAsync(port, "devices/bench/modules/mod/inputs/input1/#", messages, payload, null, oneBroker);
 
-    var relay = await RelayAsync(port, upstreamPort, messages, payload);
+    var relay = await RelayAsync(port, upstreamPort, messages, payload, twoBrokers);
     var moduleEnv = ModuleEnv(port, work.FullName, backup: false, upstreamPort: upstreamPort);
-    double module, modulePub;
+    PathResult module, modulePub;
     using (var m = new BenchProcess("dotnet", [moduleDll], moduleEnv))
     {
         await m.WaitForLineAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
         await m.WaitForLineAsync("MQTT client bench/mod-upstream connected", TimeSpan.FromSeconds(60));
-        await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", warmup, payload, upstreamPort);
-        module = await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", messages, payload, upstreamPort);
-        modulePub = await PubSubAsync(port, "devices/bench/modules/mod/inputs/input1/", "devices/bench/modules/mod/messages/events/#", messages, payload, upstreamPort);
+        var withModule = new Dictionary<string, int>(twoBrokers) { ["module / relay"] = m.Process.Id };
+        await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", warmup, payload, upstreamPort, withModule);
+        module = await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", messages, payload, upstreamPort, withModule);
+        modulePub = await PubSubAsync(port, "devices/bench/modules/mod/inputs/input1/", "devices/bench/modules/mod/messages/events/#", messages, payload, upstreamPort, withModule);
         m.Signal(15);
         await m.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -61,13 +64,21 @@ try
     report.AppendLine(CultureInfo.InvariantCulture, $"## End to end, {messages:N0} messages of {payload.Length} B, QoS 1, loopback, in-memory store").AppendLine();
     report.AppendLine(CultureInfo.InvariantCulture, $"Each module path and the ModuleClient producer first pass {warmup:N0} warm-up messages (not counted). Load average before: {loadBefore}, after: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}.").AppendLine();
     report.AppendLine("| Path | msg/s | MB/s |").AppendLine("|---|---:|---:|");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker → mosquitto_sub | {baseline:N0} | {baseline * payload.Length / 1e6:F1} |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker A → relay (mosquitto_sub \\| mosquitto_pub, no store) → broker B → mosquitto_sub | {relay:N0} | {relay * payload.Length / 1e6:F1} |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| module: mosquitto_pub → broker A → input → store → pump → broker B → mosquitto_sub | {modulePub:N0} | {modulePub * payload.Length / 1e6:F1} |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| module / relay (same two brokers, same producer and consumer) | {modulePub / relay:P0} | |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: ModuleClient producer (1000 in flight) → broker → mosquitto_sub | {producerBaseline:N0} | {producerBaseline * payload.Length / 1e6:F1} |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| module: ModuleClient producer → broker A → input → store → pump → broker B → mosquitto_sub | {module:N0} | {module * payload.Length / 1e6:F1} |");
-    report.AppendLine(CultureInfo.InvariantCulture, $"| module / baseline (same producer) | {module / producerBaseline:P0} | |").AppendLine();
+    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker → mosquitto_sub | {baseline.Rate:N0} | {baseline.Rate * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: mosquitto_pub → broker A → relay (mosquitto_sub \\| mosquitto_pub, no store) → broker B → mosquitto_sub | {relay.Rate:N0} | {relay.Rate * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module: mosquitto_pub → broker A → input → store → pump → broker B → mosquitto_sub | {modulePub.Rate:N0} | {modulePub.Rate * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module / relay (same two brokers, same producer and consumer) | {modulePub.Rate / relay.Rate:P0} | |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| baseline: ModuleClient producer (1000 in flight) → broker → mosquitto_sub | {producerBaseline.Rate:N0} | {producerBaseline.Rate * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module: ModuleClient producer → broker A → input → store → pump → broker B → mosquitto_sub | {module.Rate:N0} | {module.Rate * payload.Length / 1e6:F1} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| module / baseline (same producer) | {module.Rate / producerBaseline.Rate:P0} | |").AppendLine();
+    report.AppendLine("CPU per message of each process during the measured window (µs/msg; from /proc/<pid>/stat of the brokers, the module and the harness at the start and end of the window, and the shell's `times` for the clients, which exit inside it; 10 ms ticks, ±0.2 µs). Cores busy = all the CPU of the window / its elapsed time (the machine has " + Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture) + "). The harness writes the producer's stdin and reads every line the consumer prints; with the ModuleClient producer it is the producer.").AppendLine();
+    report.AppendLine("| Path | " + string.Join(" | ", CpuUsage.Roles) + " | total | cores busy |").AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", CpuUsage.Roles.Length + 2)));
+    foreach (var (name, result) in new[] { ("pub → broker → sub", baseline), ("relay (sub \\| pub)", relay), ("module, mosquitto_pub", modulePub), ("ModuleClient → broker → sub", producerBaseline), ("module, ModuleClient producer", module) })
+    {
+        report.AppendLine(CpuRow(name, result, messages));
+    }
+
+    report.AppendLine();
     Console.Write(report);
 
     if (backupMiB > 0)
@@ -88,6 +99,14 @@ if (reportPath is not null)
 }
 
 return 0;
+
+// One row of the CPU table: µs of CPU per message per role, "–" for a role the path does not have.
+static string CpuRow(string name, PathResult result, int count)
+{
+    var cells = CpuUsage.Roles.Select(r => result.Cpu.TryGetValue(r, out var s) && !double.IsNaN(s) ? (s * 1e6 / count).ToString("F1", CultureInfo.InvariantCulture) : "–");
+    var total = result.Cpu.Values.Where(s => !double.IsNaN(s)).Sum();
+    return string.Create(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", cells)} | {total * 1e6 / count:F1} | {total / result.Seconds:F2} |");
+}
 
 static Dictionary<string, string> ModuleEnv(int port, string work, bool backup, int upstreamPort) => new()
 {
@@ -110,7 +129,7 @@ static Dictionary<string, string> ModuleEnv(int port, string work, bool backup, 
 };
 
 // N messages from mosquitto_pub -l (one per line) until a persistent-session mosquitto_sub has received all N.
-static async Task<double> PubSubAsync(int port, string pubTopic, string subFilter, int count, byte[] payload, int? subPort = null)
+static async Task<PathResult> PubSubAsync(int port, string pubTopic, string subFilter, int count, byte[] payload, int? subPort, IReadOnlyDictionary<string, int> processes)
 {
     var p = port.ToString(CultureInfo.InvariantCulture);
     var sp = (subPort ?? port).ToString(CultureInfo.InvariantCulture);
@@ -120,9 +139,12 @@ static async Task<double> PubSubAsync(int port, string pubTopic, string subFilte
         await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
+    using var sub = new BenchProcess("sh", CpuUsage.Timed("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]));
+    var window = new CpuWindow(processes);
     var started = Stopwatch.GetTimestamp();
-    using (var pub = new BenchProcess("mosquitto_pub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-t", pubTopic, "-l"], redirectInput: true))
+    window.Start();
+    double? producerCpu;
+    using (var pub = new BenchProcess("sh", CpuUsage.Timed("mosquitto_pub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-t", pubTopic, "-l"]), redirectInput: true))
     {
         var line = Encoding.UTF8.GetString(payload);
         var input = pub.Process.StandardInput;
@@ -133,13 +155,14 @@ static async Task<double> PubSubAsync(int port, string pubTopic, string subFilte
 
         input.Close();
         await pub.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
+        producerCpu = CpuUsage.ChildSeconds(pub);
     }
 
-    return await FinishAsync(sub, count, started);
+    return (await FinishAsync(sub, count, started, window)).With("producer", producerCpu).With("consumer", CpuUsage.ChildSeconds(sub));
 }
 
 // The subscriber exits after N messages; one that stops making progress for 30 s is reported with what it got.
-static async Task<double> FinishAsync(BenchProcess sub, int count, long started)
+static async Task<PathResult> FinishAsync(BenchProcess sub, int count, long started, CpuWindow window)
 {
     var last = -1;
     while (!sub.Process.HasExited && sub.LineCount != last)
@@ -156,18 +179,21 @@ static async Task<double> FinishAsync(BenchProcess sub, int count, long started)
     }
 
     var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    window.Stop();
     if (!sub.Process.HasExited)
     {
         Console.Error.WriteLine($"subscriber stalled at {sub.LineCount} of {count} messages");
-        return -sub.LineCount / elapsed;
+        return new PathResult(-sub.LineCount / elapsed, elapsed, window.Used);
     }
 
-    return count / elapsed;
+    // Its last output (the CPU line of its shell) is read to the end.
+    await sub.Process.WaitForExitAsync();
+    return new PathResult(count / elapsed, elapsed, window.Used);
 }
 
 // The module's two-broker path with the simplest relay instead of the module: mosquitto_sub on broker A piped into
 // mosquitto_pub -l on broker B (QoS 1 both legs, nothing stored). The relay's session exists before anything is sent.
-static async Task<double> RelayAsync(int port, int upstreamPort, int count, byte[] payload)
+static async Task<PathResult> RelayAsync(int port, int upstreamPort, int count, byte[] payload, IReadOnlyDictionary<string, int> processes)
 {
     var id = "bench-relay-" + Guid.NewGuid().ToString("N")[..8];
     using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-c", "-i", id, "-t", "bench/relay", "-E"]))
@@ -177,14 +203,14 @@ static async Task<double> RelayAsync(int port, int upstreamPort, int count, byte
 
     var pipeline = string.Create(CultureInfo.InvariantCulture,
         $"mosquitto_sub -h 127.0.0.1 -p {port} -q 1 -c -i {id} -t bench/relay -C {count} -F %p | mosquitto_pub -h 127.0.0.1 -p {upstreamPort} -q 1 -t bench/relayed -l");
-    using var relay = new BenchProcess("sh", ["-c", pipeline]);
-    var rate = await PubSubAsync(port, "bench/relay", "bench/relayed", count, payload, upstreamPort);
+    using var relay = new BenchProcess("sh", CpuUsage.TimedPipeline(pipeline));
+    var result = await PubSubAsync(port, "bench/relay", "bench/relayed", count, payload, upstreamPort, processes);
     await relay.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-    return rate;
+    return result.With("module / relay", CpuUsage.ChildSeconds(relay));
 }
 
 // N messages from a ModuleClient (SendToInputAsync, 1000 in flight) until a persistent-session mosquitto_sub has them.
-static async Task<double> ProduceSubAsync(int port, string subFilter, int count, byte[] payload, int? subPort = null)
+static async Task<PathResult> ProduceSubAsync(int port, string subFilter, int count, byte[] payload, int? subPort, IReadOnlyDictionary<string, int> processes)
 {
     var sp = (subPort ?? port).ToString(CultureInfo.InvariantCulture);
     var id = "bench-sub-" + Guid.NewGuid().ToString("N")[..8];
@@ -193,10 +219,12 @@ static async Task<double> ProduceSubAsync(int port, string subFilter, int count,
         await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    using var sub = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]);
+    using var sub = new BenchProcess("sh", CpuUsage.Timed("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]));
     await using var producer = new ModuleClient(new ModuleClientOptions { DeviceId = "bench", ModuleId = "producer", Host = "127.0.0.1", Port = port, CleanSession = true, MaxInflightMessages = 1000 });
     await producer.OpenAsync(CancellationToken.None);
+    var cpu = new CpuWindow(processes);
     var started = Stopwatch.GetTimestamp();
+    cpu.Start();
     var window = new List<Task>(1000);
     for (var i = 0; i < count; i++)
     {
@@ -209,7 +237,7 @@ static async Task<double> ProduceSubAsync(int port, string subFilter, int count,
     }
 
     await Task.WhenAll(window);
-    return await FinishAsync(sub, count, started);
+    return (await FinishAsync(sub, count, started, cpu)).With("consumer", CpuUsage.ChildSeconds(sub));
 }
 
 // The module holds ~N MiB of queued messages (upstream down), then SIGTERM: the backup line against ShutdownWaitPeriod.

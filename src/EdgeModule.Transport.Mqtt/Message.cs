@@ -16,7 +16,7 @@ public sealed class Message
     public IDictionary<string, string> Properties => _properties ??= new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>Whether any application property is set, without creating the dictionary (most messages have none).</summary>
-    internal bool HasProperties => _properties is { Count: > 0 };
+    public bool HasProperties => _properties is { Count: > 0 };
 
     public string? MessageId { get; set; }
 

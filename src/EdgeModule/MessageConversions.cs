@@ -6,9 +6,12 @@ namespace EdgeModule;
 /// <summary>The transport's message and the store's message carry the same IoT Hub model; these copy one into the other.</summary>
 internal static class MessageConversions
 {
+    private static readonly IReadOnlyDictionary<string, string> NoProperties = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>A copy of the message's model; most messages have no properties, and then no dictionary is made.</summary>
     public static EdgeMessage ToEdgeMessage(this Message message) => new(message.Body)
     {
-        Properties = new Dictionary<string, string>(message.Properties, StringComparer.Ordinal),
+        Properties = message.HasProperties ? new Dictionary<string, string>(message.Properties, StringComparer.Ordinal) : NoProperties,
         MessageId = message.MessageId,
         CorrelationId = message.CorrelationId,
         ContentType = message.ContentType,

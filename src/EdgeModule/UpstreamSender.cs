@@ -19,13 +19,15 @@ public sealed class UpstreamSender(ModuleClient client, FlowCounters counters, T
     {
         ArgumentNullException.ThrowIfNull(batch);
         await WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+        // The token is honoured once for the whole batch: passed to every send it would cost a registration and a
+        // WaitAsync task per message. Cancelling abandons the batch either way (the pump sends it again after a restart).
         var sends = new Task[batch.Count];
         for (var i = 0; i < sends.Length; i++)
         {
-            sends[i] = client.SendEventAsync(endpoint, batch[i].Message.ToTransportMessage(), cancellationToken);
+            sends[i] = client.SendEventAsync(endpoint, batch[i].Message.ToTransportMessage(), CancellationToken.None);
         }
 
-        await Task.WhenAll(sends).ConfigureAwait(false);
+        await Task.WhenAll(sends).WaitAsync(cancellationToken).ConfigureAwait(false);
         counters.AddForwarded(sends.Length);
     }
 

@@ -23,6 +23,11 @@ internal sealed unsafe partial class MosquittoConnection
         try
         {
             var self = FromUserData(userData);
+            if (self is not null && rc == 0)
+            {
+                self.OnAccepted();
+            }
+
             self?.Raise(self.ConnackReceived, rc);
         }
         catch (Exception ex)

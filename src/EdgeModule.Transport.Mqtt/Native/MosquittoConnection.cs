@@ -15,6 +15,7 @@ namespace EdgeModule.Transport.Mqtt.Native;
 /// <item>Publish and subscribe may be called from any thread (the library is told so by
 /// <c>mosquitto_threaded_set</c>); their tasks complete on PUBACK/SUBACK and fail when the connection ends.</item>
 /// </list>
+/// The network loop itself is described in MosquittoConnection.Loop.
 /// </summary>
 internal sealed unsafe partial class MosquittoConnection : IDisposable
 {
@@ -40,12 +41,14 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         _self = GCHandle.Alloc(this);
         try
         {
+            _wakeUp = CreateWakeUp();
             _handle = MosquittoHandle.Create(settings.ClientId, settings.CleanSession, GCHandle.ToIntPtr(_self));
             Configure();
         }
         catch
         {
             _handle?.Dispose();
+            _wakeUp?.Dispose();
             _self.Free();
             throw;
         }
@@ -98,6 +101,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         if (!_disposed && IsUp)
         {
             _ = NativeMethods.mosquitto_disconnect(_handle);
+            WakeLoop();
         }
     }
 
@@ -155,6 +159,8 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             }
         }
 
+        WakeLoop();
+
         if (rc != 0)
         {
             return Task.FromException(rc == 4
@@ -185,6 +191,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             }
         }
 
+        WakeLoop();
         return rc == 0
             ? completion.Task
             : Task.FromException(new MqttTransportException($"Subscribe to '{pattern}' failed: {NativeMethods.ErrorText(rc)}.", rc));
@@ -200,6 +207,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         Disconnect();
         _disposed = true;
         _socketActive.Set();
+        WakeLoop();
 
         // The loop returns within LoopTimeoutMs; only then is it safe to destroy the native object.
         if (Thread.CurrentThread != _loopThread)
@@ -209,6 +217,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
 
         FailPending(new ObjectDisposedException(nameof(MosquittoConnection)));
         _handle.Dispose();
+        _wakeUp.Dispose();
         _self.Free();
         _socketActive.Dispose();
     }
@@ -233,27 +242,6 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         NativeMethods.mosquitto_publish_callback_set(_handle, &OnPublish);
         NativeMethods.mosquitto_subscribe_callback_set(_handle, &OnSubscribe);
         NativeMethods.mosquitto_message_callback_set(_handle, &OnMessage);
-    }
-
-    private void RunLoop()
-    {
-        while (!_disposed)
-        {
-            if (!_socketActive.Wait(LoopTimeoutMs) || _disposed)
-            {
-                continue;
-            }
-
-            var rc = NativeMethods.mosquitto_loop(_handle, LoopTimeoutMs, 1);
-            FlushAcknowledged();
-            if (rc != 0 || _disconnectSeen)
-            {
-                // Stop calling into the library before anyone may reconnect.
-                _socketActive.Reset();
-                _disconnectSeen = false;
-                SignalLost(rc == 4 ? _disconnectCode : rc);
-            }
-        }
     }
 
     private void SignalLost(int rc)

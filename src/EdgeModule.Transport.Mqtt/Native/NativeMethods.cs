@@ -114,6 +114,25 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryName)]
     internal static partial int mosquitto_loop(MosquittoHandle mosq, int timeoutMs, int maxPackets);
 
+    // The parts of a round, for a loop that polls the socket itself (MosquittoConnection.Loop). Loop thread only.
+
+    /// <summary>Reads packets until the socket would block (errno EAGAIN), or one when nothing is in flight; runs the callbacks.</summary>
+    [LibraryImport(LibraryName, SetLastError = true)]
+    internal static partial int mosquitto_loop_read(MosquittoHandle mosq, int maxPackets);
+
+    /// <summary>Writes every queued packet until the socket would block.</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial int mosquitto_loop_write(MosquittoHandle mosq, int maxPackets);
+
+    /// <summary>Keepalive: sends PINGREQ when due, ends a connection whose PINGRESP is overdue.</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial int mosquitto_loop_misc(MosquittoHandle mosq);
+
+    /// <summary>True when packets wait to be written.</summary>
+    [LibraryImport(LibraryName)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool mosquitto_want_write(MosquittoHandle mosq);
+
     // ---- Messaging (payload and topic are copied before the call returns) -------------------------------------
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]

@@ -20,9 +20,29 @@ public sealed class NativeMethodsHeaderTests : HeaderBindingTests
 
     protected override Assembly Binding => typeof(NativeMethods).Assembly;
 
-    /// <summary>shutdown(2) as its man page declares it; glibc's header wraps it in macros this reader does not expand.</summary>
+    /// <summary>The libc calls as their man pages declare them; glibc's headers wrap them in macros this reader does not expand.</summary>
     internal override IReadOnlyDictionary<string, IReadOnlyList<CFunction>> OtherPrototypes { get; } =
-        new Dictionary<string, IReadOnlyList<CFunction>> { ["libc"] = [CHeaderParser.ParsePrototype("int shutdown(int sockfd, int how);")] };
+        new Dictionary<string, IReadOnlyList<CFunction>>
+        {
+            ["libc"] =
+            [
+                CHeaderParser.ParsePrototype("int shutdown(int sockfd, int how);"),
+                CHeaderParser.ParsePrototype("int poll(struct pollfd* fds, unsigned long nfds, int timeout);"),
+                CHeaderParser.ParsePrototype("int eventfd(unsigned int initval, int flags);"),
+                CHeaderParser.ParsePrototype("ssize_t read(int fd, void* buf, size_t count);"),
+                CHeaderParser.ParsePrototype("ssize_t write(int fd, void* buf, size_t count);"),
+            ],
+        };
+
+    [Fact]
+    public void PollFd_AgainstManPage_SameFields()
+    {
+        var fields = CHeaderParser.ParseStruct("struct pollfd { int fd; short events; short revents; };", "pollfd");
+
+        var failures = NativeBindingChecker.CheckStruct(typeof(LibcMethods.PollFd), "pollfd", fields);
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
 
     [Fact]
     public void MosquittoMessage_AgainstHeader_SameFieldsThirtyTwoBitSafe()
