@@ -5,8 +5,10 @@ using Microsoft.Win32.SafeHandles;
 namespace EdgeModule.Backup.Format;
 
 /// <summary>
-/// Appends frames to a file with large sequential writes. Frames are built in one buffer while the previous buffer
-/// is being written (two buffers, at most one write in flight), so producing records and writing to disk overlap.
+/// Appends frames to a file with large sequential writes. Frames are built in one buffer while the buffers before it
+/// are written, one after the other, by a chain of tasks (<see cref="BufferCount"/> buffers: one being filled, the
+/// rest queued or being written), so producing records and writing to disk overlap even when the two run at about
+/// the same speed and either one stutters.
 /// Every write but the last is a whole buffer, so the file can be written with direct I/O (<see cref="DirectIo"/>);
 /// where that is refused, each written buffer is sent on to the disk at once (<see cref="WriteBehind"/>) rather than
 /// all at the final fsync. Keeps the running digest (CRC-32C of every frame's CRC, in order) that a commit frame records.
@@ -17,11 +19,12 @@ internal sealed class FrameWriter : IDisposable
     private readonly Action<BackupFaultPoint>? _faultHook;
     private readonly Action _beforeWrite;
     private readonly WriteBehind _writeBehind;
+    private readonly Stack<AlignedBuffer> _free = new();
+    private readonly Queue<(AlignedBuffer Buffer, Task Write)> _inFlight = new();
     private AlignedBuffer _buffer;
-    private AlignedBuffer _spare;
     private int _used;
     private long _bufferOffset;
-    private Task? _pending;
+    private Task? _last;
     private volatile bool _direct;
     private uint _frameState;
     private uint _digestState = Crc32C.InitialState;
@@ -40,12 +43,19 @@ internal sealed class FrameWriter : IDisposable
         // A whole number of direct-I/O blocks, so that every full buffer is a valid direct write.
         var capacity = (int)Math.Min(int.MaxValue - DirectIo.Alignment, (long)bufferSize + DirectIo.Alignment - 1) / DirectIo.Alignment * DirectIo.Alignment;
         _buffer = new AlignedBuffer(capacity);
-        _spare = new AlignedBuffer(capacity);
+        for (var i = 1; i < BufferCount; i++)
+        {
+            _free.Push(new AlignedBuffer(capacity));
+        }
+
         _beforeWrite = beforeWrite;
         _faultHook = faultHook;
         _writeBehind = new WriteBehind(handle);
         _direct = directIo && startOffset % DirectIo.Alignment == 0 && DirectIo.TryEnable(handle);
     }
+
+    /// <summary>Buffers per writer: one being filled and up to three waiting for or in their write.</summary>
+    public const int BufferCount = 4;
 
     /// <summary>Whether the file is being written with direct I/O (false once a direct write was refused).</summary>
     public bool IsDirect => _direct;
@@ -169,31 +179,74 @@ internal sealed class FrameWriter : IDisposable
     public void Dispose()
     {
         // A failed write is reported by the call that hit it; here only make sure nothing still uses the buffers.
-        try
+        while (_inFlight.TryDequeue(out var entry))
         {
-            _pending?.Wait();
-        }
-        catch (AggregateException)
-        {
+            try
+            {
+                entry.Write.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+
+            entry.Buffer.Dispose();
         }
 
-        _pending = null;
+        _last = null;
         _buffer.Dispose();
-        _spare.Dispose();
+        while (_free.TryPop(out var buffer))
+        {
+            buffer.Dispose();
+        }
     }
 
     private void FlushBuffer()
     {
-        WaitPending();
+        if (_free.Count == 0)
+        {
+            WaitOldest();
+        }
+
         _beforeWrite();
         _faultHook?.Invoke(BackupFaultPoint.Write);
         var buffer = _buffer;
         var length = _used;
         var offset = _bufferOffset;
-        _pending = Task.Run(() => WriteAt(buffer.Span[..length], offset));
+
+        // Writes run in file order, one at a time; a failed write fails every write queued after it with its error.
+        var write = _last is null
+            ? Task.Run(() => WriteAt(buffer.Span[..length], offset))
+            : _last.ContinueWith(
+                previous =>
+                {
+                    previous.GetAwaiter().GetResult();
+                    WriteAt(buffer.Span[..length], offset);
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.None,
+                TaskScheduler.Default);
+        _inFlight.Enqueue((buffer, write));
+        _last = write;
         _bufferOffset += length;
-        (_buffer, _spare) = (_spare, _buffer);
+        _buffer = _free.Pop();
         _used = 0;
+    }
+
+    private void WaitOldest()
+    {
+        var (buffer, write) = _inFlight.Dequeue();
+        _free.Push(buffer);
+        write.GetAwaiter().GetResult();
+    }
+
+    private void WaitPending()
+    {
+        while (_inFlight.Count > 0)
+        {
+            WaitOldest();
+        }
+
+        _last = null;
     }
 
     /// <summary>One buffer's write: direct when possible; a refused direct write turns direct I/O off and is repeated.</summary>
@@ -236,14 +289,5 @@ internal sealed class FrameWriter : IDisposable
         }
 
         WriteAt(_buffer.Span[.._used], _bufferOffset);
-    }
-
-    private void WaitPending()
-    {
-        if (_pending is { } pending)
-        {
-            _pending = null;
-            pending.GetAwaiter().GetResult();
-        }
     }
 }
