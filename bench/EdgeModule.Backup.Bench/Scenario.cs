@@ -20,6 +20,7 @@ internal static class Scenario
         var dir = Directory.CreateDirectory(Path.Combine(work, $"{backend}-{storeBytes >> 20}")).FullName;
         using var store = Open(backend, Path.Combine(dir, "source"));
         Fill(store, storeBytes / (KeyBytes + ValueBytes));
+        Settle(store);
         var backups = Directory.CreateDirectory(Path.Combine(dir, "backups")).FullName;
         var manager = new BackupManager(new BackupOptions { Folder = backups });
 
@@ -140,6 +141,27 @@ internal static class Scenario
         }
 
         store.Write(batch);
+    }
+
+    /// <summary>
+    /// Waits (up to a minute) until RocksDB has finished the flushes and compactions the fill started, so that a
+    /// backup is measured on a settled store rather than racing the store's own background work for the 2 cores.
+    /// </summary>
+    private static void Settle(IKeyValueStore store)
+    {
+        if (store is not RocksDbStore rocks)
+        {
+            return;
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(1)
+            && (rocks.GetProperty("rocksdb.num-running-compactions") != "0"
+                || rocks.GetProperty("rocksdb.num-running-flushes") != "0"
+                || rocks.GetProperty("rocksdb.compaction-pending") != "0"))
+        {
+            Thread.Sleep(50);
+        }
     }
 
     private static double RawWrite(string folder, long bytes)

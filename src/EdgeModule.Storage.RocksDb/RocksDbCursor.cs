@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeModule.Storage.RocksDb.Native;
 
 namespace EdgeModule.Storage.RocksDb;
@@ -79,6 +80,7 @@ internal sealed class RocksDbCursor(IteratorHandle iterator) : IPartitionCursor
         Update();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Next()
     {
         ThrowIfNotPositioned();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.Arm;
@@ -89,6 +90,7 @@ public static class Crc32C
         return state;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint AppendSse42X64(uint state, ReadOnlySpan<byte> data)
     {
         var words = MemoryMarshal.Cast<byte, ulong>(data);
@@ -120,6 +122,7 @@ public static class Crc32C
     /// three CRCs at a time; <paramref name="done"/> moves past them. The second and third CRCs start from a zero
     /// register, so the join is: shift the first past the second part, xor the second, shift past the third, xor it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint Interleaved(uint state, ReadOnlySpan<ulong> words, int part, uint[] shift, ref int done)
     {
         while (words.Length - done >= 3 * part)
@@ -147,6 +150,7 @@ public static class Crc32C
     private static uint Shift(uint[] table, uint crc) =>
         table[crc & 0xFF] ^ table[256 + ((crc >> 8) & 0xFF)] ^ table[512 + ((crc >> 16) & 0xFF)] ^ table[768 + (crc >> 24)];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint AppendSse42(uint state, ReadOnlySpan<byte> data)
     {
         var words = MemoryMarshal.Cast<byte, uint>(data);
@@ -163,6 +167,7 @@ public static class Crc32C
         return state;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static uint AppendArm64(uint state, ReadOnlySpan<byte> data)
     {
         var words = MemoryMarshal.Cast<byte, ulong>(data);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
@@ -40,6 +41,7 @@ internal sealed class FrameReader : IDisposable
     public ReadOnlyMemory<byte> LastPayload { get; private set; }
 
     /// <summary>Reads the frame at <see cref="Offset"/>. Only on <see cref="FrameReadStatus.Frame"/> does the offset move.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FrameReadStatus TryRead(out FrameType type, out ReadOnlySpan<byte> payload, out uint crc)
     {
         type = default;

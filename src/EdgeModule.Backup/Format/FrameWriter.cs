@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using EdgeModule.Backup.Internal;
 using Microsoft.Win32.SafeHandles;
@@ -70,6 +71,7 @@ internal sealed class FrameWriter : IDisposable
     public long WrittenOffset => _bufferOffset;
 
     /// <summary>Writes a whole record frame; the common case (it fits in the buffer) costs one copy and one CRC pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteRecord(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         var payload = (long)VarInt.Size((uint)key.Length) + key.Length + value.Length;
@@ -125,6 +127,7 @@ internal sealed class FrameWriter : IDisposable
         _framePayloadLeft = payloadLength;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AppendPayload(ReadOnlySpan<byte> data)
     {
         if (_framePayloadLeft >= 0)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using EdgeModule.Backup.Format;
 using EdgeModule.Storage;
@@ -87,6 +88,7 @@ public sealed class BackupReader : IDisposable
     }
 
     /// <summary>Moves to the next entry and says what it is; <see cref="BackupEntryKind.End"/> once the file ended cleanly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public BackupEntryKind Read()
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);

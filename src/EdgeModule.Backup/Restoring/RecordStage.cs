@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using EdgeModule.Storage;
 
@@ -25,6 +26,7 @@ internal sealed class RecordStage : IDisposable
     /// <summary>Key and value bytes held, plus a rough per-record cost so that tiny records still batch sensibly.</summary>
     public long Weight { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(IPartition partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         var length = key.Length + value.Length;
@@ -44,6 +46,7 @@ internal sealed class RecordStage : IDisposable
     }
 
     /// <summary>Adds every record to <paramref name="batch"/>, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopyTo(IWriteBatch batch)
     {
         var bytes = _bytes.AsSpan();

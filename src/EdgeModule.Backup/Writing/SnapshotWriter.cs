@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using EdgeModule.Backup.Format;
 using EdgeModule.Storage;
@@ -13,6 +14,7 @@ internal static class SnapshotWriter
     /// <summary>What went into the file.</summary>
     internal readonly record struct Totals(long Partitions, long Records, long RecordBytes, long FileBytes);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Totals Write(
         FrameWriter frames,
         IStoreSnapshot snapshot,
