@@ -27,7 +27,11 @@ for (var i = 0; i < args.Length; i++)
 
 // Warm-up: JIT the whole path on a small store so the first measured run is not the slowest.
 var warmup = Directory.CreateDirectory(Path.Combine(folder, $"edgemodule-backup-warmup-{Guid.NewGuid():N}"));
-Scenario.Run(warmup.FullName, "memory", 8 << 20, dropCaches: false);
+foreach (var backend in backends)
+{
+    Scenario.Run(warmup.FullName, backend, 8 << 20, dropCaches: false);
+}
+
 warmup.Delete(recursive: true);
 
 var loadBefore = Load();
