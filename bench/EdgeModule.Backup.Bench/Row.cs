@@ -46,8 +46,8 @@ internal sealed record Row(
         s.AppendLine("A RocksDB source is measured once the flushes and compactions its fill started have finished. The backup file is written with");
         s.AppendLine("direct I/O (O_DIRECT, four 4 MiB buffers); the raw write goes through the page cache and its fsync. The restores read a backup");
         s.AppendLine("of the same content made last, after the source store was disposed: at startup a restore runs in a process holding nothing else.");
-        s.AppendLine($"Backup and raw write: median of {runs} runs, alternating. Restore→memory and raw read: 3 runs, alternating; the ratio is the median of");
-        s.AppendLine("the 3 pairs' ratios. Stall: sum of single-put latencies above 1 ms of one writer thread, split into the GC pause inside");
+        s.AppendLine($"Backup and raw write: median of {runs} runs, alternating. Restore→memory and raw read: {runs} runs, alternating; the ratio is the median of");
+        s.AppendLine($"the {runs} pairs' ratios. Stall: sum of single-put latencies above 1 ms of one writer thread, split into the GC pause inside");
         s.AppendLine("those puts (stops every thread; mostly the writer's own garbage), waiting for a CPU (run-queue delay from schedstat),");
         s.AppendLine("blocked (not running, not runnable, not in a GC: lock or disk waits, what a backup can impose) and running. The baseline");
         s.AppendLine("runs the same writer for the same time without a backup. 'Blocked' is the backup's share; the rest is the machine's.");

@@ -35,7 +35,7 @@ internal static class Scenario
         var rawReads = new List<double>();
         var restores = new List<double>();
         var ratios = new List<double>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < runs; i++)
         {
             MaybeDropCaches(dropCaches);
             rawReads.Add(RawRead(restorable.Path, restorable.FileBytes));
