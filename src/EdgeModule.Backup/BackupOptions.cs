@@ -36,6 +36,12 @@ public sealed class BackupOptions
     /// <summary>Margin on estimates: a backup is said to fit in a time window only if it fits this many times over.</summary>
     public double EstimateSafetyFactor { get; init; } = 1.25;
 
+    /// <summary>
+    /// A restore into the in-memory store of a file at least this large runs in a no-GC region
+    /// (<see cref="Restoring.GcQuietPeriod"/>); below it the collector's work is too small to matter. Tests lower it.
+    /// </summary>
+    internal long QuietGcRestoreBytes { get; init; } = 64L << 20;
+
     /// <summary>Test only: called at every <see cref="BackupFaultPoint"/>; it throws to simulate a crash there.</summary>
     internal Action<BackupFaultPoint>? FaultHook { get; init; }
 

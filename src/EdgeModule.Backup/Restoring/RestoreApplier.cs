@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using EdgeModule.Backup.Internal;
 using EdgeModule.Storage;
+using EdgeModule.Storage.InMemory;
 
 namespace EdgeModule.Backup.Restoring;
 
@@ -35,6 +36,9 @@ internal static class RestoreApplier
         BackupVerification verdict;
         try
         {
+            using var quiet = store is InMemoryStore && FileLength(path) is var length && length >= options.QuietGcRestoreBytes
+                ? GcQuietPeriod.TryBegin(length * 2)
+                : null;
             verdict = Run(path, store, options, cancellationToken);
         }
         catch (Exception ex)
@@ -93,6 +97,18 @@ internal static class RestoreApplier
 
         // Damage ends the pipeline early with a verdict.
         return verdict!;
+    }
+
+    private static long FileLength(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0; // reported by the reading itself
+        }
     }
 
     /// <summary>Runs a stage of the pipeline on a thread of its own; a failure stops the other stages.</summary>
