@@ -14,13 +14,16 @@ public sealed class BackupOptions
     /// <summary>How many complete generations to keep; at least <see cref="MinKeepGenerations"/>.</summary>
     public int KeepGenerations { get; init; } = MinKeepGenerations;
 
-    /// <summary>Size of each of the writer's two buffers: large sequential writes keep the backup near disk speed.</summary>
+    /// <summary>
+    /// Size of each of the writer's four buffers (rounded up to 4 KiB for direct I/O): large sequential writes keep the
+    /// backup near disk speed.
+    /// </summary>
     public int WriteBufferBytes { get; init; } = 4 << 20;
 
     /// <summary>
     /// Write the backup file with direct I/O (Linux <c>O_DIRECT</c>), past the page cache: the speed no longer depends
     /// on how much free memory the kernel has, and a gigabyte backup does not fill the cache of a small device. Where
-    /// the file system refuses it (tmpfs, for one) the backup is written through the cache as before. Default on.
+    /// the file system refuses it (ramfs; tmpfs before Linux 6.6) the backup is written through the cache as before. Default on.
     /// </summary>
     public bool DirectIo { get; init; } = true;
 

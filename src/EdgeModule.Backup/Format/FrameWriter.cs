@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using EdgeModule.Backup.Internal;
 using Microsoft.Win32.SafeHandles;
 
@@ -42,7 +42,7 @@ internal sealed class FrameWriter : IDisposable
         _handle = handle;
         _bufferOffset = startOffset;
         // A whole number of direct-I/O blocks, so that every full buffer is a valid direct write.
-        var capacity = (int)Math.Min(int.MaxValue - DirectIo.Alignment, (long)bufferSize + DirectIo.Alignment - 1) / DirectIo.Alignment * DirectIo.Alignment;
+        var capacity = (int)DirectIo.RoundUp(Math.Min(bufferSize, int.MaxValue - DirectIo.Alignment));
         _buffer = new AlignedBuffer(capacity);
         for (var i = 1; i < BufferCount; i++)
         {
@@ -282,7 +282,7 @@ internal sealed class FrameWriter : IDisposable
     private void WriteTail()
     {
         var end = _bufferOffset + _used;
-        var padded = (_used + DirectIo.Alignment - 1) / DirectIo.Alignment * DirectIo.Alignment;
+        var padded = (int)DirectIo.RoundUp(_used);
         if (_direct && padded != _used)
         {
             _buffer.Span[_used..padded].Clear();

@@ -22,6 +22,9 @@ internal static partial class DirectIo
     private const int GetFlags = 3; // F_GETFL
     private const int SetFlags = 4; // F_SETFL
 
+    /// <summary><paramref name="bytes"/> rounded up to a whole number of <see cref="Alignment"/> blocks.</summary>
+    public static long RoundUp(long bytes) => (bytes + Alignment - 1) / Alignment * Alignment;
+
     /// <summary>Sets <c>O_DIRECT</c> on the file; false (and the file unchanged) when it cannot be had.</summary>
     public static bool TryEnable(SafeFileHandle handle) => OperatingSystem.IsLinux() && Change(handle, on: true);
 

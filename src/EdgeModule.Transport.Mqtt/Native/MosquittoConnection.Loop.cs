@@ -27,7 +27,8 @@ internal sealed unsafe partial class MosquittoConnection
     /// <summary>At most this many loop_read calls per round, so PUBACKs of a long burst are not held back.</summary>
     private const int ReadBurst = 64;
 
-    private const int MosqErrNoConn = 4;
+    /// <summary>MOSQ_ERR_NO_CONN.</summary>
+    internal const int MosqErrNoConn = 4;
 
     private readonly SafeFileHandle _wakeUp;
     private int _loopSleeping;
@@ -117,13 +118,10 @@ internal sealed unsafe partial class MosquittoConnection
                 // The PUBACKs of what was just stored leave before the next message is handled: if that one is
                 // rejected (socket shut in the callback), the stored ones must not be redelivered and stored again.
                 // libmosquitto writes each packet with its own write(), so this costs no extra system call.
-                if (NativeMethods.mosquitto_want_write(_handle))
+                rc = WriteQueued();
+                if (rc != 0 || _disconnectSeen)
                 {
-                    rc = NativeMethods.mosquitto_loop_write(_handle, 1);
-                    if (rc != 0 || _disconnectSeen)
-                    {
-                        return rc;
-                    }
+                    return rc;
                 }
 
                 if (drained)
@@ -138,17 +136,18 @@ internal sealed unsafe partial class MosquittoConnection
             return 0;
         }
 
-        if (NativeMethods.mosquitto_want_write(_handle))
+        var written = WriteQueued();
+        if (written != 0 || _disconnectSeen)
         {
-            var rc = NativeMethods.mosquitto_loop_write(_handle, 1);
-            if (rc != 0 || _disconnectSeen)
-            {
-                return rc;
-            }
+            return written;
         }
 
         return NativeMethods.mosquitto_loop_misc(_handle);
     }
+
+    /// <summary>Writes what libmosquitto has queued, if anything; a MOSQ_ERR_* code (0 = fine or nothing to write).</summary>
+    private int WriteQueued() =>
+        NativeMethods.mosquitto_want_write(_handle) ? NativeMethods.mosquitto_loop_write(_handle, 1) : 0;
 
     /// <summary>Any thread, after queueing a packet: wakes the loop if it sleeps in <c>poll</c> (one write per sleep, not per packet).</summary>
     private void WakeLoop()

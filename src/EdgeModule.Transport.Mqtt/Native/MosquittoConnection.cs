@@ -163,7 +163,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
 
         if (rc != 0)
         {
-            return Task.FromException(rc == 4
+            return Task.FromException(rc == MosqErrNoConn
                 ? new TransportDisconnectedException($"Publish failed: {NativeMethods.ErrorText(rc)}.")
                 : new MqttTransportException($"Publish to '{Encoding.UTF8.GetString(topicTerminated[..^1])}' failed: {NativeMethods.ErrorText(rc)}.", rc));
         }
