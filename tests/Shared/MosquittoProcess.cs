@@ -9,6 +9,26 @@ namespace EdgeModule.Tests.Shared;
 /// </summary>
 internal static class MosquittoProcess
 {
+    /// <summary>
+    /// First start of a broker whose ports come from <see cref="LoopbackPorts"/>: <paramref name="writeConfig"/> takes
+    /// ports, writes the config and returns its path; it is called again (at most 5 times in all) when another
+    /// process's listener took a port between the probe and mosquitto's bind.
+    /// </summary>
+    public static Process StartOnFreePorts(Func<string> writeConfig, TimeSpan timeout)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Start(writeConfig(), timeout);
+            }
+            catch (MosquittoStartException e) when (e.AddressInUse && attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <exception cref="MosquittoStartException">the broker exited before it reported running; its log is in the message.</exception>
     /// <exception cref="TimeoutException">the broker did not report running in time; it has been killed.</exception>
     public static Process Start(string configFile, TimeSpan timeout)
     {
@@ -17,12 +37,16 @@ internal static class MosquittoProcess
         var process = new Process
         {
             StartInfo = new ProcessStartInfo("/usr/sbin/mosquitto", ["-c", configFile]) { RedirectStandardError = true, RedirectStandardOutput = true },
-            EnableRaisingEvents = true,
         };
+
+        // The end of stderr, not the Exited event, says the broker is gone: Exited can run before the last lines are
+        // read, and a failure reported without its log ("mosquitto exited: ") cannot be told apart from any other.
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null)
             {
+                var lines = string.Join('\n', log);
+                ready.TrySetException(new MosquittoStartException($"mosquitto ({configFile}) exited before it was running: {lines}", lines));
                 return;
             }
 
@@ -32,18 +56,36 @@ internal static class MosquittoProcess
                 ready.TrySetResult();
             }
         };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("mosquitto exited: " + string.Join('\n', log)));
         process.Start();
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        if (!ready.Task.Wait(timeout))
+        try
         {
-            process.Kill();
+            if (!ready.Task.Wait(timeout))
+            {
+                process.Kill();
+                process.WaitForExit(timeout);
+                throw new TimeoutException("mosquitto did not start: " + string.Join('\n', log));
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is MosquittoStartException failure)
+        {
             process.WaitForExit(timeout);
             process.Dispose();
-            throw new TimeoutException("mosquitto did not start: " + string.Join('\n', log));
+            throw failure;
+        }
+        catch (TimeoutException)
+        {
+            process.Dispose();
+            throw;
         }
 
         return process;
     }
+}
+
+/// <summary>mosquitto exited during start; <see cref="AddressInUse"/> says whether a listener port was taken.</summary>
+internal sealed class MosquittoStartException(string message, string log) : Exception(message)
+{
+    public bool AddressInUse { get; } = log.Contains("Address already in use", StringComparison.Ordinal);
 }

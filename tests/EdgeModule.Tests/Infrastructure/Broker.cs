@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using EdgeModule.Tests.Shared;
 
 namespace EdgeModule.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's mosquitto on a free 127.0.0.1 port with its own config in a temp folder. Ready when it logs "running"
-/// (no sleep). <see cref="Stop"/> kills it by PID; <see cref="Start"/> brings it back on the same port with in-memory
-/// state only (what a restarted broker without persistence has). Killed in <see cref="Dispose"/>.
+/// Debian's mosquitto on a free 127.0.0.1 port (below the ephemeral range, see <see cref="LoopbackPorts"/>) with its
+/// own config in a temp folder. Ready when it logs "running" (no sleep). <see cref="Stop"/> kills it by PID;
+/// <see cref="Start"/> brings it back on the same port with in-memory state only (what a restarted broker without
+/// persistence has). Killed in <see cref="Dispose"/>.
 /// </summary>
 public sealed class Broker : IDisposable
 {
@@ -19,30 +18,18 @@ public sealed class Broker : IDisposable
 
     public Broker(bool start = true)
     {
-        Port = FreePort();
         _config = Path.Combine(_folder.FullName, "mosquitto.conf");
-
-        // max_queued_messages: the module's persistent session must hold everything sent while it restarts.
-        File.WriteAllText(_config, string.Create(CultureInfo.InvariantCulture, $"""
-            user root
-            persistence false
-            allow_anonymous true
-            max_queued_messages 0
-            max_inflight_messages 1000
-            log_dest stderr
-            log_type error
-            log_type warning
-            log_type notice
-            log_type information
-            listener {Port} 127.0.0.1
-            """));
         if (start)
         {
-            Start();
+            _process = MosquittoProcess.StartOnFreePorts(WriteConfig, TestTimeouts.Signal);
+        }
+        else
+        {
+            WriteConfig();
         }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -83,11 +70,24 @@ public sealed class Broker : IDisposable
         _folder.Delete(recursive: true);
     }
 
-    /// <summary>A port nothing listens on now (the OS gives it out; it is released before use).</summary>
-    public static int FreePort()
+    private string WriteConfig()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        Port = LoopbackPorts.Next();
+
+        // max_queued_messages: the module's persistent session must hold everything sent while it restarts.
+        File.WriteAllText(_config, string.Create(CultureInfo.InvariantCulture, $"""
+            user root
+            persistence false
+            allow_anonymous true
+            max_queued_messages 0
+            max_inflight_messages 1000
+            log_dest stderr
+            log_type error
+            log_type warning
+            log_type notice
+            log_type information
+            listener {Port} 127.0.0.1
+            """));
+        return _config;
     }
 }
