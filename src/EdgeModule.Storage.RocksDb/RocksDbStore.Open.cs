@@ -12,6 +12,7 @@ public sealed partial class RocksDbStore
         NativeMethods.rocksdb_options_set_create_if_missing(native, 1);
         NativeMethods.rocksdb_options_set_max_total_wal_size(native, (ulong)options.MaxTotalWalSizeBytes);
         NativeMethods.rocksdb_options_set_write_buffer_size(native, (nuint)options.WriteBufferSizeBytes);
+        NativeMethods.rocksdb_options_set_max_write_buffer_number(native, options.MaxWriteBufferNumber);
         NativeMethods.rocksdb_options_set_max_open_files(native, options.MaxOpenFiles);
         NativeMethods.rocksdb_options_set_compression(native, options.Compression switch
         {

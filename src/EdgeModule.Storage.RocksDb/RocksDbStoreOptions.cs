@@ -12,6 +12,15 @@ public sealed class RocksDbStoreOptions : StorageOptions
     /// <summary>Default <see cref="WriteBufferSizeBytes"/>: 16 MiB.</summary>
     public const long DefaultWriteBufferSizeBytes = 16L * 1024 * 1024;
 
+    /// <summary>Default <see cref="MaxWriteBufferNumber"/>: 3.</summary>
+    public const int DefaultMaxWriteBufferNumber = 3;
+
+    /// <summary>Smallest <see cref="MaxWriteBufferNumber"/>: one memtable taking writes and one being flushed.</summary>
+    public const int MinMaxWriteBufferNumber = 2;
+
+    /// <summary>Largest <see cref="MaxWriteBufferNumber"/>.</summary>
+    public const int MaxMaxWriteBufferNumber = 16;
+
     /// <summary>Default <see cref="MaxOpenFiles"/>: 256.</summary>
     public const int DefaultMaxOpenFiles = 256;
 
@@ -42,9 +51,19 @@ public sealed class RocksDbStoreOptions : StorageOptions
 
     /// <summary>
     /// Size of one memtable (RocksDB write_buffer_size), per partition, default 16 MiB (RocksDB: 64 MiB). Each
-    /// partition may hold up to two in memory, so memory use is about 2 × this × active partitions.
+    /// partition holds up to <see cref="MaxWriteBufferNumber"/> of them in memory while they wait for their flush.
     /// </summary>
     public long WriteBufferSizeBytes { get; init; } = DefaultWriteBufferSizeBytes;
+
+    /// <summary>
+    /// Memtables a partition may hold, the one taking writes and full ones waiting to be flushed (RocksDB
+    /// max_write_buffer_number), 2 to 16, default 3 (RocksDB: 2). When all are full RocksDB stops the partition's
+    /// writers until a flush finishes. With RocksDB's 2, a burst of writes that fills a memtable while the previous
+    /// one is still being written out (the disk being busy, a backup running) stopped writers at once: in the backup
+    /// benchmark a writer putting about 100 MB/s beside a 1 GB backup was stopped for about 5 s in all with 2 and for
+    /// 0.1-0.3 s with 3. Peak memory is up to this × <see cref="WriteBufferSizeBytes"/> × partitions being written.
+    /// </summary>
+    public int MaxWriteBufferNumber { get; init; } = DefaultMaxWriteBufferNumber;
 
     /// <summary>
     /// Upper bound of the table files RocksDB keeps open (RocksDB max_open_files), default 256 (RocksDB: -1, no
@@ -88,6 +107,8 @@ public sealed class RocksDbStoreOptions : StorageOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTotalWalSizeBytes, MinMaxTotalWalSizeBytes, nameof(MaxTotalWalSizeBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(WriteBufferSizeBytes, MinWriteBufferSizeBytes, nameof(WriteBufferSizeBytes));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(WriteBufferSizeBytes, MaxWriteBufferSizeBytes, nameof(WriteBufferSizeBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxWriteBufferNumber, MinMaxWriteBufferNumber, nameof(MaxWriteBufferNumber));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxWriteBufferNumber, MaxMaxWriteBufferNumber, nameof(MaxWriteBufferNumber));
         if (MaxOpenFiles != -1)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenFiles, MinMaxOpenFiles, nameof(MaxOpenFiles));

@@ -27,6 +27,8 @@ public sealed class StorageSettings
 
     public long RocksDbWriteBufferSize { get; init; } = RocksDbStoreOptions.DefaultWriteBufferSizeBytes;
 
+    public int RocksDbMaxWriteBufferNumber { get; init; } = RocksDbStoreOptions.DefaultMaxWriteBufferNumber;
+
     public int RocksDbMaxOpenFiles { get; init; } = RocksDbStoreOptions.DefaultMaxOpenFiles;
 
     public RocksDbCompression RocksDbCompression { get; init; } = RocksDbCompression.Lz4;
@@ -50,6 +52,7 @@ public sealed class StorageSettings
             MaxStoreSizeBytes = env.Int64("MaxStoreSizeBytes", DefaultMaxStoreSizeBytes, 0, long.MaxValue),
             RocksDbMaxTotalWalSize = env.Int64("RocksDB_MaxTotalWalSize", RocksDbStoreOptions.DefaultMaxTotalWalSizeBytes, RocksDbStoreOptions.MinMaxTotalWalSizeBytes, long.MaxValue),
             RocksDbWriteBufferSize = env.Int64("RocksDB_WriteBufferSize", RocksDbStoreOptions.DefaultWriteBufferSizeBytes, RocksDbStoreOptions.MinWriteBufferSizeBytes, RocksDbStoreOptions.MaxWriteBufferSizeBytes),
+            RocksDbMaxWriteBufferNumber = (int)env.Int64("RocksDB_MaxWriteBufferNumber", RocksDbStoreOptions.DefaultMaxWriteBufferNumber, RocksDbStoreOptions.MinMaxWriteBufferNumber, RocksDbStoreOptions.MaxMaxWriteBufferNumber),
             RocksDbMaxOpenFiles = (int)env.Int64("RocksDB_MaxOpenFiles", RocksDbStoreOptions.DefaultMaxOpenFiles, -1, int.MaxValue),
             RocksDbCompression = env.Enum("RocksDB_Compression", RocksDbCompression.Lz4),
             RocksDbEnableInfoLog = env.Boolean("RocksDB_EnableInfoLog", false),
@@ -91,6 +94,7 @@ public sealed class StorageSettings
             Path = RocksDbPath,
             MaxTotalWalSizeBytes = RocksDbMaxTotalWalSize,
             WriteBufferSizeBytes = RocksDbWriteBufferSize,
+            MaxWriteBufferNumber = RocksDbMaxWriteBufferNumber,
             MaxOpenFiles = RocksDbMaxOpenFiles,
             Compression = RocksDbCompression,
             EnableInfoLog = RocksDbEnableInfoLog,

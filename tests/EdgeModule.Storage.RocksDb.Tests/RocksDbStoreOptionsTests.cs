@@ -11,6 +11,7 @@ public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
 
         Assert.Equal(64L * 1024 * 1024, options.MaxTotalWalSizeBytes);
         Assert.Equal(16L * 1024 * 1024, options.WriteBufferSizeBytes);
+        Assert.Equal(3, options.MaxWriteBufferNumber);
         Assert.Equal(256, options.MaxOpenFiles);
         Assert.Equal(RocksDbCompression.Lz4, options.Compression);
         Assert.False(options.EnableInfoLog);
@@ -24,6 +25,8 @@ public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
         { "MaxTotalWalSizeBytes", new() { Path = "x", MaxTotalWalSizeBytes = 1024 } },
         { "WriteBufferSizeBytes", new() { Path = "x", WriteBufferSizeBytes = 1024 } },
         { "WriteBufferSizeBytes", new() { Path = "x", WriteBufferSizeBytes = 2L * 1024 * 1024 * 1024 } },
+        { "MaxWriteBufferNumber", new() { Path = "x", MaxWriteBufferNumber = 1 } },
+        { "MaxWriteBufferNumber", new() { Path = "x", MaxWriteBufferNumber = 17 } },
         { "MaxOpenFiles", new() { Path = "x", MaxOpenFiles = 0 } },
         { "MaxOpenFiles", new() { Path = "x", MaxOpenFiles = -2 } },
         { "Compression", new() { Path = "x", Compression = (RocksDbCompression)42 } },
@@ -150,6 +153,7 @@ public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
             Path = o.Path,
             MaxTotalWalSizeBytes = 2 * 1024 * 1024,
             WriteBufferSizeBytes = 1024 * 1024,
+            MaxWriteBufferNumber = 5,
             MaxOpenFiles = 100,
             Compression = RocksDbCompression.Zstd,
         });
@@ -165,6 +169,7 @@ public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
         Assert.Contains("keep_log_file_num=1\n", text, StringComparison.Ordinal);
         Assert.Contains("stats_dump_period_sec=0", text, StringComparison.Ordinal);
         Assert.Contains("write_buffer_size=1048576", partition, StringComparison.Ordinal);
+        Assert.Contains("max_write_buffer_number=5", partition, StringComparison.Ordinal);
         Assert.Contains("compression=kZSTD", partition, StringComparison.Ordinal);
     }
 

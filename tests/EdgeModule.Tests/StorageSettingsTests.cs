@@ -31,6 +31,7 @@ public sealed class StorageSettingsTests : IDisposable
         Assert.Equal(StorageSettings.DefaultMaxStoreSizeBytes, s.MaxStoreSizeBytes);
         Assert.Equal(RocksDbStoreOptions.DefaultMaxTotalWalSizeBytes, s.RocksDbMaxTotalWalSize);
         Assert.Equal(RocksDbStoreOptions.DefaultMaxOpenFiles, s.RocksDbMaxOpenFiles);
+        Assert.Equal(RocksDbStoreOptions.DefaultMaxWriteBufferNumber, s.RocksDbMaxWriteBufferNumber);
         Assert.Equal(RocksDbCompression.Lz4, s.RocksDbCompression);
         Assert.False(s.RocksDbEnableInfoLog);
     }
@@ -44,6 +45,7 @@ public sealed class StorageSettingsTests : IDisposable
             ("MaxStoreSizeBytes", "1048576"),
             ("RocksDB_MaxTotalWalSize", "2097152"),
             ("RocksDB_MaxOpenFiles", "-1"),
+            ("RocksDB_MaxWriteBufferNumber", "4"),
             ("RocksDB_Compression", "zstd"),
             ("RocksDB_EnableInfoLog", "true"));
         Assert.False(s.UsePersistentStorage);
@@ -51,6 +53,7 @@ public sealed class StorageSettingsTests : IDisposable
         Assert.Equal(1048576, s.MaxStoreSizeBytes);
         Assert.Equal(2097152, s.RocksDbMaxTotalWalSize);
         Assert.Equal(-1, s.RocksDbMaxOpenFiles);
+        Assert.Equal(4, s.RocksDbMaxWriteBufferNumber);
         Assert.Equal(RocksDbCompression.Zstd, s.RocksDbCompression);
         Assert.True(s.RocksDbEnableInfoLog);
         using var store = s.OpenStore();
@@ -65,6 +68,9 @@ public sealed class StorageSettingsTests : IDisposable
     [InlineData("RocksDB_MaxTotalWalSize", "1")]
     [InlineData("RocksDB_MaxOpenFiles", "5")]
     [InlineData("RocksDB_MaxOpenFiles", "many")]
+    [InlineData("RocksDB_MaxWriteBufferNumber", "1")]
+    [InlineData("RocksDB_MaxWriteBufferNumber", "17")]
+    [InlineData("RocksDB_MaxWriteBufferNumber", "three")]
     [InlineData("RocksDB_Compression", "gzip")]
     [InlineData("RocksDB_Compression", "1")]
     [InlineData("RocksDB_EnableInfoLog", "on")]

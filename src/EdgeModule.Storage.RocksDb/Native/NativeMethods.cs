@@ -100,6 +100,9 @@ internal static unsafe partial class NativeMethods
     internal static partial void rocksdb_options_set_max_open_files(OptionsHandle options, int files);
 
     [LibraryImport(Library)]
+    internal static partial void rocksdb_options_set_max_write_buffer_number(OptionsHandle options, int number);
+
+    [LibraryImport(Library)]
     internal static partial void rocksdb_options_set_compression(OptionsHandle options, int compression);
 
     [LibraryImport(Library)]
