@@ -98,7 +98,7 @@ internal sealed class FrameWriter : IDisposable
         var body = (int)total - BackupFormat.FrameTrailerSize;
         var crc = Crc32C.Compute(frame[..body]);
         BinaryPrimitives.WriteUInt32LittleEndian(frame[body..], crc);
-        _digestState = Crc32C.Append(_digestState, frame[body..]);
+        _digestState = Crc32C.AppendUInt32(_digestState, crc);
         _used += (int)total;
     }
 
@@ -159,10 +159,11 @@ internal sealed class FrameWriter : IDisposable
         }
 
         Span<byte> trailer = stackalloc byte[BackupFormat.FrameTrailerSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer, Crc32C.Finish(_frameState));
+        var crc = Crc32C.Finish(_frameState);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
         _framePayloadLeft = -1;
         AppendPayload(trailer);
-        _digestState = Crc32C.Append(_digestState, trailer);
+        _digestState = Crc32C.AppendUInt32(_digestState, crc);
     }
 
     /// <summary>Writes everything buffered and waits for it; does not flush to disk (the caller does, at a fault point).</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using EdgeModule.Backup.Format;
 using EdgeModule.Storage;
@@ -27,7 +26,6 @@ public sealed class BackupReader : IDisposable
     private readonly SafeFileHandle _handle;
     private readonly FrameReader _frames;
     private readonly string _path;
-    private readonly byte[] _crcBytes = new byte[4];
     private State _state = State.ExpectHeader;
     private uint _digestState = Crc32C.InitialState;
     private byte[] _previousKey = new byte[256];
@@ -117,8 +115,7 @@ public sealed class BackupReader : IDisposable
             }
 
             var kind = Dispatch(type, payload);
-            BinaryPrimitives.WriteUInt32LittleEndian(_crcBytes, crc);
-            _digestState = Crc32C.Append(_digestState, _crcBytes);
+            _digestState = Crc32C.AppendUInt32(_digestState, crc);
             if (kind is { } k)
             {
                 return k;

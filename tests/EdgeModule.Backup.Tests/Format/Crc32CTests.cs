@@ -76,4 +76,20 @@ public sealed class Crc32CTests
             Assert.Equal(Crc32C.Compute(data), Crc32C.Finish(state));
         }
     }
+
+    [Fact]
+    public void AppendUInt32_EqualsAppendOfItsLittleEndianBytes_OnBothPaths()
+    {
+        var random = new Random(7);
+        var bytes = new byte[4];
+        for (var i = 0; i < 1000; i++)
+        {
+            var state = (uint)random.NextInt64(0, 1L << 32);
+            var value = (uint)random.NextInt64(0, 1L << 32);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+
+            Assert.Equal(Crc32C.Append(state, bytes), Crc32C.AppendUInt32(state, value));
+            Assert.Equal(Crc32C.AppendTable(state, bytes), Crc32C.AppendUInt32(state, value));
+        }
+    }
 }
