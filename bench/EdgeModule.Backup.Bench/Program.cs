@@ -5,6 +5,11 @@ using EdgeModule.Backup.Bench;
 // same disk measured in the same run (FileStream write of the same byte count + flush to disk; read back).
 // Usage: dotnet run -c Release --project bench/EdgeModule.Backup.Bench -- [--sizes 100,1024] [--dir /path]
 //        [--backends memory,rocksdb] [--drop-caches] [--runs 5] [--out report.md]
+if (args.Length > 0 && args[0] == FreshProcess.ChildFlag)
+{
+    return FreshProcess.ChildMain(args);
+}
+
 var sizesMb = new[] { 100L, 1024L };
 var backends = new[] { "memory", "rocksdb" };
 var folder = Path.GetTempPath();

@@ -44,11 +44,27 @@ internal static class Scenario
             ratios.Add(restores[^1] / rawReads[^1]);
         }
 
+        // The same restore in a fresh process, as at the module's startup (a cold read when dropping caches), beside the
+        // cost of first touching that much fresh memory in another fresh process.
+        var fresh = new List<double>();
+        var freshRatios = new List<double>();
+        long heapBytes = 0;
+        for (var i = 0; i < Math.Min(runs, 3); i++)
+        {
+            MaybeDropCaches(dropCaches);
+            (var mbps, heapBytes) = FreshProcess.Restore(Path.GetDirectoryName(restorable.Path)!, restorable.FileBytes);
+            fresh.Add(mbps);
+            freshRatios.Add(mbps / rawReads[i]);
+        }
+
+        var firstTouchMs = FreshProcess.FirstTouchMs(heapBytes);
+
         MaybeDropCaches(dropCaches);
         var restoreRocks = TimeRestore(manager, () => Open("rocksdb", Path.Combine(dir, $"restored-{Guid.NewGuid():N}")), restorable.FileBytes);
         Directory.Delete(dir, recursive: true);
         return new Row(
-            backend, storeBytes, source.FileBytes, source.RawWrite, source.Backup, source.Scan, Median(rawReads), Median(restores), Median(ratios), restoreRocks,
+            backend, storeBytes, source.FileBytes, source.RawWrite, source.Backup, source.Scan, Median(rawReads), Median(restores), Median(ratios),
+            Median(fresh), Median(freshRatios), heapBytes, firstTouchMs, restoreRocks,
             source.Online.Mbps, source.Online.Stall, source.Baseline, source.SnapshotMs);
     }
 
