@@ -5,32 +5,38 @@ using System.Net.Sockets;
 namespace EdgeModule.Tests.Shared;
 
 /// <summary>
-/// Listening ports for test brokers, taken below the kernel's ephemeral range. A port the OS hands out for bind(0)
+/// Listening ports for test brokers, taken outside the kernel's ephemeral range. A port the OS hands out for bind(0)
 /// lies inside that range, so between releasing it and the broker binding it any outgoing connection (a module or a
 /// test client dialling a broker) may get it as its local port, and the broker then exits with "Address already in
-/// use". Ports below the range are never given to outgoing connections; only another listener can hold one, which
+/// use". Ports outside the range are never given to outgoing connections; only another listener can hold one, which
 /// the probe bind skips and <see cref="MosquittoProcess"/> reports as <see cref="MosquittoStartException.AddressInUse"/>.
-/// Each test process starts at its own random point so parallel test projects rarely probe the same port.
+/// Each test process starts at its own random point so parallel test projects rarely probe the same port. A port
+/// kept for a broker that is stopped and started again is not held in between; another test process could take it,
+/// which needs its probe to land on that very port meanwhile.
 /// </summary>
 internal static class LoopbackPorts
 {
-    private const int Lowest = 10000;
-    private static readonly int Highest = EphemeralLow() - 1;
-    private static int _next = Lowest + Random.Shared.Next(Highest - Lowest);
+    private const int MinimumSpan = 1000;
+    private static readonly (int Lowest, int Highest) Span = ChooseSpan();
+    private static int _next = Random.Shared.Next(Span.Highest - Span.Lowest + 1);
 
-    /// <summary>A 127.0.0.1 port below the ephemeral range that nothing was listening on a moment ago.</summary>
+    /// <summary>The ports handed out: below the ephemeral range (from 10000), or above it when it starts too low.</summary>
+    public static (int Lowest, int Highest) Range => Span;
+
+    /// <summary>A 127.0.0.1 port outside the ephemeral range that nothing was listening on a moment ago.</summary>
     public static int Next()
     {
+        var count = Span.Highest - Span.Lowest + 1;
         for (var attempt = 0; attempt < 1000; attempt++)
         {
-            var port = Lowest + ((Interlocked.Increment(ref _next) - Lowest) % (Highest - Lowest + 1));
+            var port = Span.Lowest + (int)((uint)Interlocked.Increment(ref _next) % (uint)count);
             if (IsFree(port))
             {
                 return port;
             }
         }
 
-        throw new InvalidOperationException($"no free 127.0.0.1 port in {Lowest}-{Highest} after 1000 probes");
+        throw new InvalidOperationException($"no free 127.0.0.1 port in {Span.Lowest}-{Span.Highest} after 1000 probes");
     }
 
     private static bool IsFree(int port)
@@ -47,18 +53,34 @@ internal static class LoopbackPorts
         }
     }
 
-    /// <summary>The first port of net.ipv4.ip_local_port_range (32768 when the file cannot be read).</summary>
-    private static int EphemeralLow()
+    private static (int Lowest, int Highest) ChooseSpan()
+    {
+        var (low, high) = EphemeralRange();
+        if (low - 1 - 10000 >= MinimumSpan)
+        {
+            return (10000, low - 1);
+        }
+
+        if (65535 - (high + 1) >= MinimumSpan)
+        {
+            return (high + 1, 65535);
+        }
+
+        throw new InvalidOperationException(
+            $"net.ipv4.ip_local_port_range is {low}-{high}: fewer than {MinimumSpan} ports lie outside it for test brokers");
+    }
+
+    /// <summary>net.ipv4.ip_local_port_range (Linux's default 32768-60999 when the file cannot be read).</summary>
+    private static (int Low, int High) EphemeralRange()
     {
         try
         {
-            var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0];
-            var low = int.Parse(first, CultureInfo.InvariantCulture);
-            return low > Lowest + 1000 ? low : 32768;
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return 32768;
+            return (32768, 60999);
         }
     }
 }

@@ -45,6 +45,11 @@ internal static class MosquittoProcess
         {
             if (e.Data is null)
             {
+                if (ready.Task.IsCompleted)
+                {
+                    return; // a broker that was running has been stopped
+                }
+
                 var lines = string.Join('\n', log);
                 ready.TrySetException(new MosquittoStartException($"mosquitto ({configFile}) exited before it was running: {lines}", lines));
                 return;
@@ -70,7 +75,13 @@ internal static class MosquittoProcess
         }
         catch (AggregateException e) when (e.InnerException is MosquittoStartException failure)
         {
-            process.WaitForExit(timeout);
+            // Its stderr ended, so it is exiting; should it linger, it must not outlive the test.
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill();
+                process.WaitForExit(timeout);
+            }
+
             process.Dispose();
             throw failure;
         }

@@ -5,7 +5,7 @@ using EdgeModule.Tests.Shared;
 namespace EdgeModule.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's mosquitto on a free 127.0.0.1 port (below the ephemeral range, see <see cref="LoopbackPorts"/>) with its
+/// Debian's mosquitto on a free 127.0.0.1 port (outside the ephemeral range, see <see cref="LoopbackPorts"/>) with its
 /// own config in a temp folder. Ready when it logs "running" (no sleep). <see cref="Stop"/> kills it by PID;
 /// <see cref="Start"/> brings it back on the same port with in-memory state only (what a restarted broker without
 /// persistence has). Killed in <see cref="Dispose"/>.

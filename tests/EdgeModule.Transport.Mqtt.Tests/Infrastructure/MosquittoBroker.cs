@@ -5,7 +5,7 @@ using EdgeModule.Tests.Shared;
 namespace EdgeModule.Transport.Mqtt.Tests.Infrastructure;
 
 /// <summary>
-/// Debian's mosquitto on free 127.0.0.1 ports (below the ephemeral range, see <see cref="LoopbackPorts"/>): a plain
+/// Debian's mosquitto on free 127.0.0.1 ports (outside the ephemeral range, see <see cref="LoopbackPorts"/>): a plain
 /// listener and a TLS listener (CA made by openssl). Readiness is the broker's own "running" log line, not a sleep.
 /// <see cref="Kill"/> stops it by PID (SIGKILL); <see cref="Start"/> brings it back on the same ports. Killed in <see cref="Dispose"/>.
 /// </summary>
