@@ -84,6 +84,12 @@ public static class Crc32C
             return Crc32.ComputeCrc32C(state, value);
         }
 
+        return AppendUInt32Table(state, value);
+    }
+
+    /// <summary>The portable <see cref="AppendUInt32"/>; internal so the tests can compare it with the hardware path.</summary>
+    internal static uint AppendUInt32Table(uint state, uint value)
+    {
         Span<byte> bytes = stackalloc byte[sizeof(uint)];
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
         return AppendTable(state, bytes);

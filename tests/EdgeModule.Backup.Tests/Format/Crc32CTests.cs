@@ -90,6 +90,7 @@ public sealed class Crc32CTests
 
             Assert.Equal(Crc32C.Append(state, bytes), Crc32C.AppendUInt32(state, value));
             Assert.Equal(Crc32C.AppendTable(state, bytes), Crc32C.AppendUInt32(state, value));
+            Assert.Equal(Crc32C.AppendTable(state, bytes), Crc32C.AppendUInt32Table(state, value));
         }
     }
 }

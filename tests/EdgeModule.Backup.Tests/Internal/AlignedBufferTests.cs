@@ -13,6 +13,9 @@ public sealed class AlignedBufferTests
     [Fact]
     public void LargeBuffer_IsHugePageAligned_AndAdvisedForHugePages()
     {
+        const string thp = "/sys/kernel/mm/transparent_hugepage/enabled";
+        Assert.SkipUnless(Environment.Is64BitProcess, "huge pages are asked for by 64-bit processes only");
+        Assert.SkipUnless(File.Exists(thp) && !File.ReadAllText(thp).Contains("[never]", StringComparison.Ordinal), "this kernel has transparent huge pages off");
         using var buffer = new AlignedBuffer(4 << 20);
         buffer.Span.Fill(0x5A);
 
@@ -29,6 +32,21 @@ public sealed class AlignedBufferTests
 
         Assert.Equal(0, buffer.Address % DirectIo.Alignment);
         Assert.Equal(64 << 10, buffer.Span.Length);
+    }
+
+    [Theory]
+    [InlineData(2 << 20)]
+    [InlineData((3 << 20) + 4096)]
+    [InlineData(8 << 20)]
+    public void LargeBuffers_OfAnySize_AreUsableToTheirLastByte(int length)
+    {
+        using var buffer = new AlignedBuffer(length);
+        buffer.Span.Fill(0x11);
+        buffer.Span[^1] = 0x22;
+
+        Assert.Equal(length, buffer.Span.Length);
+        Assert.Equal(0x22, buffer.Span[^1]);
+        Assert.Equal(0, buffer.Address % DirectIo.Alignment);
     }
 
     [Fact]
