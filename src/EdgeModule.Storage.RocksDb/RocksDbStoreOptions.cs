@@ -61,7 +61,9 @@ public sealed class RocksDbStoreOptions : StorageOptions
     /// writers until a flush finishes. With RocksDB's 2, a burst of writes that fills a memtable while the previous
     /// one is still being written out (the disk being busy, a backup running) stopped writers at once: in the backup
     /// benchmark a writer putting about 100 MB/s beside a 1 GB backup was stopped for about 5 s in all with 2 and for
-    /// 0.1-0.3 s with 3. Peak memory is up to this × <see cref="WriteBufferSizeBytes"/> × partitions being written.
+    /// 0.1-0.3 s with 3. Above 3, RocksDB also slows writers down (to its delayed_write_rate, 16 MB/s) as soon as this
+    /// − 1 memtables wait for a flush, so a larger number is not always smoother. Peak memory is up to this ×
+    /// <see cref="WriteBufferSizeBytes"/> × partitions being written.
     /// </summary>
     public int MaxWriteBufferNumber { get; init; } = DefaultMaxWriteBufferNumber;
 
