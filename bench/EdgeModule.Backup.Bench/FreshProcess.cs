@@ -8,14 +8,18 @@ namespace EdgeModule.Backup.Bench;
 /// <summary>
 /// A restore as the module does it at startup: in a process of its own that holds nothing yet, so every page the
 /// restored store lives in is touched for the first time. The in-process restores of <see cref="Scenario"/> reuse the
-/// memory the source store gave back; this one pays what a fresh process pays. Also measures that price alone: the
-/// first touch of as much fresh memory as the restored store's heap, in another fresh process.
+/// memory the source store gave back and code the JIT has optimised; this one pays what a fresh process pays: first
+/// touch of every page and a cold JIT. Also measures the first part alone: the first touch of as much fresh memory as
+/// the restored store's heap, in another fresh process.
 /// </summary>
 internal static class FreshProcess
 {
     public const string ChildFlag = "--child";
 
-    /// <summary>Restores the newest generation in <paramref name="folder"/> in a child process: (MB/s of file bytes, heap bytes).</summary>
+    /// <summary>
+    /// Restores the newest generation in <paramref name="folder"/> in a child process: (MB/s of file bytes, bytes of
+    /// managed heap the restored store holds).
+    /// </summary>
     public static (double Mbps, long HeapBytes) Restore(string folder, long fileBytes)
     {
         var output = Run("restore", folder).Split(' ');
@@ -23,7 +27,10 @@ internal static class FreshProcess
         return (fileBytes / (double)(1 << 20) / (ms / 1000), long.Parse(output[1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Milliseconds a child process takes to write one byte into every 4 KiB page of <paramref name="bytes"/> of fresh memory.</summary>
+    /// <summary>
+    /// Milliseconds a child process takes to write one byte into every 4 KiB page of <paramref name="bytes"/> of fresh
+    /// memory.
+    /// </summary>
     public static double FirstTouchMs(long bytes) => double.Parse(Run("touch", bytes.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
     public static int ChildMain(string[] args)
@@ -41,7 +48,7 @@ internal static class FreshProcess
                     return 1;
                 }
 
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Elapsed.TotalMilliseconds:F1} {GC.GetGCMemoryInfo().HeapSizeBytes}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Elapsed.TotalMilliseconds:F1} {GC.GetTotalMemory(forceFullCollection: false)}"));
                 return 0;
             }
 
@@ -90,11 +97,16 @@ internal static class FreshProcess
 
         using var child = Process.Start(start)!;
         var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEnd();
-        child.WaitForExit();
+        var stderr = child.StandardError.ReadToEndAsync();
+        if (!child.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            child.Kill();
+            throw new TimeoutException($"bench child {string.Join(' ', args)} did not finish in 10 minutes");
+        }
+
         if (child.ExitCode != 0)
         {
-            throw new InvalidOperationException($"bench child {string.Join(' ', args)} exited {child.ExitCode}: {stderr}");
+            throw new InvalidOperationException($"bench child {string.Join(' ', args)} exited {child.ExitCode}: {stderr.Result}");
         }
 
         return stdout.Result.Trim();

@@ -26,6 +26,7 @@ internal sealed record Row(
 {
     public static string Format(IReadOnlyList<Row> rows, int cores, bool coldReads, string loadBefore, string loadAfter, int runs)
     {
+        var freshRuns = Scenario.FreshRuns(runs);
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"Backup benchmark ({cores} cores, {DateTime.UtcNow:yyyy-MM-dd}); MB = 2^20 bytes; speeds in MB/s of backup file bytes.");
         s.AppendLine(CultureInfo.InvariantCulture, $"Machine load (1/5/15-minute load averages): {loadBefore} at the start, {loadAfter} at the end.");
@@ -51,10 +52,11 @@ internal sealed record Row(
         s.AppendLine("A RocksDB source is measured once the flushes and compactions its fill started have finished. The backup file is written with");
         s.AppendLine("direct I/O (O_DIRECT, four 4 MiB buffers); the raw write goes through the page cache and its fsync. The restores read a backup");
         s.AppendLine("of the same content made last, after the source store was disposed: at startup a restore runs in a process holding nothing else.");
-        s.AppendLine("Restore→memory, fresh process: the same restore run by a child process started for it, as at the module's startup; its");
-        s.AppendLine("ratio pairs each run with one of the raw reads (median of 3). The in-process restores reuse memory the source store gave back;");
-        s.AppendLine("a fresh process touches every page of the restored store for the first time. First touch of its heap: another fresh");
-        s.AppendLine("process writing one byte into each 4 KiB page of as much memory as the restored store's GC heap (the kernel's share alone).");
+        s.AppendLine("Restore→memory, fresh process: the same restore run by a child process started for it, as at the module's startup; each");
+        s.AppendLine($"of {freshRuns} runs is paired with a raw read of its own (median of the {freshRuns} ratios). The in-process restores reuse memory the");
+        s.AppendLine("source store gave back and JIT-optimised code; a fresh process touches every page of the restored store for the first time");
+        s.AppendLine("and starts with a cold JIT. First touch of its heap: another fresh process writing one byte into each 4 KiB page of as");
+        s.AppendLine("much memory as the restored store's managed heap (the kernel's share alone).");
         s.AppendLine($"Backup and raw write: median of {runs} runs, alternating. Restore→memory and raw read: {runs} runs, alternating; the ratio is the median of");
         s.AppendLine($"the {runs} pairs' ratios. Stall: sum of single-put latencies above 1 ms of one writer thread, split into the GC pause inside");
         s.AppendLine("those puts (stops every thread; mostly the writer's own garbage), waiting for a CPU (run-queue delay from schedstat),");

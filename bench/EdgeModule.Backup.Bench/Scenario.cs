@@ -44,17 +44,19 @@ internal static class Scenario
             ratios.Add(restores[^1] / rawReads[^1]);
         }
 
-        // The same restore in a fresh process, as at the module's startup (a cold read when dropping caches), beside the
-        // cost of first touching that much fresh memory in another fresh process.
+        // The same restore in a fresh process, as at the module's startup (a cold read when dropping caches), each run
+        // paired with a raw read of its own, beside the cost of first touching that much fresh memory in another one.
         var fresh = new List<double>();
         var freshRatios = new List<double>();
         long heapBytes = 0;
-        for (var i = 0; i < Math.Min(runs, 3); i++)
+        for (var i = 0; i < FreshRuns(runs); i++)
         {
+            MaybeDropCaches(dropCaches);
+            var rawRead = RawRead(restorable.Path, restorable.FileBytes);
             MaybeDropCaches(dropCaches);
             (var mbps, heapBytes) = FreshProcess.Restore(Path.GetDirectoryName(restorable.Path)!, restorable.FileBytes);
             fresh.Add(mbps);
-            freshRatios.Add(mbps / rawReads[i]);
+            freshRatios.Add(mbps / rawRead);
         }
 
         var firstTouchMs = FreshProcess.FirstTouchMs(heapBytes);
@@ -67,6 +69,9 @@ internal static class Scenario
             Median(fresh), Median(freshRatios), heapBytes, firstTouchMs, restoreRocks,
             source.Online.Mbps, source.Online.Stall, source.Baseline, source.SnapshotMs);
     }
+
+    /// <summary>Fresh-process restores per size and backend: each starts a runtime, so at most 3.</summary>
+    public static int FreshRuns(int runs) => Math.Min(runs, 3);
 
     /// <summary>Everything measured on the source store, which is disposed (and unreachable) when this returns.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
