@@ -73,9 +73,12 @@ public sealed partial class BackupManager
                 using var file = CreatePrivateFile(path);
                 using (var writer = new FrameWriter(file.SafeFileHandle, 0, _options.WriteBufferBytes, static () => { }, null, _options.DirectIo))
                 {
-                    for (long offset = 0; offset < probeBytes; offset += buffer.Length)
+                    // Record frames of up to 64 KiB (a 16-byte key and a slice of random bytes), as a backup writes them.
+                    Span<byte> key = stackalloc byte[16];
+                    var chunk = Math.Min(buffer.Length, 64 << 10);
+                    for (long offset = 0; offset < probeBytes; offset += chunk)
                     {
-                        writer.AppendPayload(buffer.AsSpan(0, (int)Math.Min(buffer.Length, probeBytes - offset)));
+                        writer.WriteRecord(key, buffer.AsSpan(0, (int)Math.Min(chunk, probeBytes - offset)));
                     }
 
                     writer.Complete();

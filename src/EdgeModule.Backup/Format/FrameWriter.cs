@@ -12,7 +12,10 @@ namespace EdgeModule.Backup.Format;
 /// the same speed and either one stutters.
 /// Every write but the last is a whole buffer, so the file can be written with direct I/O (<see cref="DirectIo"/>);
 /// where that is refused, each written buffer is sent on to the disk at once (<see cref="WriteBehind"/>) rather than
-/// all at the final fsync. Keeps the running digest (CRC-32C of every frame's CRC, in order) that a commit frame records.
+/// all at the final fsync.
+/// Frames are built without their CRC: a full buffer is check-summed (<see cref="FrameSealer"/>, which also keeps the
+/// digest a commit frame records) on a pool thread just before its write, while the caller fills the next buffer, so
+/// the thread that walks the store does not also spend its time on CRCs.
 /// </summary>
 internal sealed class FrameWriter : IDisposable
 {
@@ -25,10 +28,11 @@ internal sealed class FrameWriter : IDisposable
     private AlignedBuffer _buffer;
     private int _used;
     private long _bufferOffset;
+    private readonly FrameSealer _sealer = new();
     private Task? _last;
+    private Task? _lastSeal;
+    private int _sealedUpTo;
     private volatile bool _direct;
-    private uint _frameState;
-    private uint _digestState = Crc32C.InitialState;
     private long _framePayloadLeft = -1;
 
     /// <summary>
@@ -64,13 +68,20 @@ internal sealed class FrameWriter : IDisposable
     /// <summary>The file offset the next frame starts at.</summary>
     public long Position => _bufferOffset + _used;
 
-    /// <summary>The digest of every frame completed so far.</summary>
-    public uint Digest => Crc32C.Finish(_digestState);
+    /// <summary>
+    /// The digest of every frame written so far, which are all sealed first (waiting for the buffers being sealed).
+    /// Only between frames.
+    /// </summary>
+    public uint CompleteDigest()
+    {
+        SealCurrent();
+        return _sealer.Digest;
+    }
 
     /// <summary>Bytes handed to the file system so far (excluding what is still being built in the buffer).</summary>
     public long WrittenOffset => _bufferOffset;
 
-    /// <summary>Writes a whole record frame; the common case (it fits in the buffer) costs one copy and one CRC pass.</summary>
+    /// <summary>Writes a whole record frame; the common case (it fits in the buffer) costs one copy (its CRC comes later).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteRecord(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
@@ -95,10 +106,6 @@ internal sealed class FrameWriter : IDisposable
         var at = BackupFormat.FrameHeaderSize + VarInt.Write(frame[BackupFormat.FrameHeaderSize..], (uint)key.Length);
         key.CopyTo(frame[at..]);
         value.CopyTo(frame[(at + key.Length)..]);
-        var body = (int)total - BackupFormat.FrameTrailerSize;
-        var crc = Crc32C.Compute(frame[..body]);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame[body..], crc);
-        _digestState = Crc32C.AppendUInt32(_digestState, crc);
         _used += (int)total;
     }
 
@@ -122,7 +129,6 @@ internal sealed class FrameWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payloadLength);
         header[4] = (byte)type;
         _framePayloadLeft = -1;
-        _frameState = Crc32C.InitialState;
         AppendPayload(header);
         _framePayloadLeft = payloadLength;
     }
@@ -145,7 +151,6 @@ internal sealed class FrameWriter : IDisposable
             var n = Math.Min(data.Length, _buffer.Length - _used);
             var target = _buffer.Span.Slice(_used, n);
             data[..n].CopyTo(target);
-            _frameState = Crc32C.Append(_frameState, target);
             _used += n;
             data = data[n..];
         }
@@ -158,18 +163,17 @@ internal sealed class FrameWriter : IDisposable
             throw new InvalidOperationException("The frame's payload does not match the length in its header.");
         }
 
+        // The trailer's place; the sealer writes the CRC into it.
         Span<byte> trailer = stackalloc byte[BackupFormat.FrameTrailerSize];
-        var crc = Crc32C.Finish(_frameState);
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
+        trailer.Clear();
         _framePayloadLeft = -1;
         AppendPayload(trailer);
-        _digestState = Crc32C.AppendUInt32(_digestState, crc);
     }
 
     /// <summary>Writes everything buffered and waits for it; does not flush to disk (the caller does, at a fault point).</summary>
     public void Complete()
     {
-        WaitPending();
+        SealCurrent();
         if (_used > 0)
         {
             _beforeWrite();
@@ -197,6 +201,7 @@ internal sealed class FrameWriter : IDisposable
         }
 
         _last = null;
+        _lastSeal = null;
         _buffer.Dispose();
         while (_free.TryPop(out var buffer))
         {
@@ -216,24 +221,46 @@ internal sealed class FrameWriter : IDisposable
         var buffer = _buffer;
         var length = _used;
         var offset = _bufferOffset;
+        var from = _sealedUpTo;
 
-        // Writes run in file order, one at a time; a failed write fails every write queued after it with its error.
-        var write = _last is null
-            ? Task.Run(() => WriteAt(buffer.Span[..length], offset))
-            : _last.ContinueWith(
-                previous =>
-                {
-                    previous.GetAwaiter().GetResult();
-                    WriteAt(buffer.Span[..length], offset);
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.None,
-                TaskScheduler.Default);
+        // Buffers are sealed in file order, one at a time (the sealer carries a frame over from one to the next), and
+        // written in file order, one at a time, each once it is sealed. A failed write fails every write queued after
+        // it with its error.
+        var seal = After(_lastSeal, () => _sealer.Seal(buffer.Span[from..length]));
+        var write = After(_last is null ? seal : Task.WhenAll(_last, seal), () => WriteAt(buffer.Span[..length], offset));
         _inFlight.Enqueue((buffer, write));
+        _lastSeal = seal;
         _last = write;
         _bufferOffset += length;
         _buffer = _free.Pop();
         _used = 0;
+        _sealedUpTo = 0;
+    }
+
+    /// <summary><paramref name="action"/> on a pool thread once <paramref name="previous"/> succeeded (at once when null).</summary>
+    private static Task After(Task? previous, Action action) => previous is null
+        ? Task.Run(action)
+        : previous.ContinueWith(
+            p =>
+            {
+                p.GetAwaiter().GetResult();
+                action();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+
+    /// <summary>Waits for every queued seal and write, then seals what the current buffer holds.</summary>
+    private void SealCurrent()
+    {
+        if (_framePayloadLeft >= 0)
+        {
+            throw new InvalidOperationException("A frame is still open.");
+        }
+
+        WaitPending();
+        _sealer.Seal(_buffer.Span[_sealedUpTo.._used]);
+        _sealedUpTo = _used;
     }
 
     private void WaitOldest()
@@ -251,6 +278,7 @@ internal sealed class FrameWriter : IDisposable
         }
 
         _last = null;
+        _lastSeal = null;
     }
 
     /// <summary>One buffer's write: direct when possible; a refused direct write turns direct I/O off and is repeated.</summary>

@@ -74,7 +74,7 @@ internal static class SnapshotWriter
         BinaryPrimitives.WriteUInt64LittleEndian(commit[20..], (ulong)recordBytes);
         BinaryPrimitives.WriteUInt64LittleEndian(commit[28..], (ulong)(frames.Position - segmentStart));
         BinaryPrimitives.WriteUInt64LittleEndian(commit[36..], (ulong)(elapsed().Ticks / 10));
-        BinaryPrimitives.WriteUInt32LittleEndian(commit[44..], frames.Digest);
+        BinaryPrimitives.WriteUInt32LittleEndian(commit[44..], frames.CompleteDigest());
         BackupFormat.CommitMark.CopyTo(commit[48..]);
         frames.WriteFrame(FrameType.Commit, commit);
         frames.Complete();
