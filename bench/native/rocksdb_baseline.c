@@ -64,16 +64,22 @@ static void remove_tree(const char *path) {
 /* Opens a fresh database with one column family, as RocksDbStore does for a new store and partition. */
 static rocksdb_t *open_fresh(const char *dir, rocksdb_options_t **options, rocksdb_column_family_handle_t **cf) {
     remove_tree(dir);
+    char *err = NULL;
+    /* allow_fallocate has no setter in the 7.8 C API: RocksDbStore sets it from an options string, as here. */
+    rocksdb_options_t *base = rocksdb_options_create();
     rocksdb_options_t *o = rocksdb_options_create();
+    rocksdb_get_options_from_string(base, "allow_fallocate=false", o, &err);
+    check(err, "options string");
+    rocksdb_options_destroy(base);
     rocksdb_options_set_create_if_missing(o, 1);
     rocksdb_options_set_write_buffer_size(o, 16u << 20);
+    rocksdb_options_set_max_write_buffer_number(o, 3);
     rocksdb_options_set_max_total_wal_size(o, 64u << 20);
     rocksdb_options_set_max_open_files(o, 256);
     rocksdb_options_set_compression(o, rocksdb_lz4_compression);
     rocksdb_options_set_info_log_level(o, 5); /* HEADER_LEVEL */
     rocksdb_options_set_keep_log_file_num(o, 1);
     rocksdb_options_set_stats_dump_period_sec(o, 0);
-    char *err = NULL;
     rocksdb_t *db = rocksdb_open(o, dir, &err);
     check(err, "open");
     *cf = rocksdb_create_column_family(db, o, "bench", &err);

@@ -9,6 +9,11 @@ public sealed partial class RocksDbStore
     internal static OptionsHandle CreateNativeOptions(RocksDbStoreOptions options)
     {
         var native = OptionsHandle.Create();
+        if (!options.AllowFallocate)
+        {
+            native = native.With("allow_fallocate=false");
+        }
+
         NativeMethods.rocksdb_options_set_create_if_missing(native, 1);
         NativeMethods.rocksdb_options_set_max_total_wal_size(native, (ulong)options.MaxTotalWalSizeBytes);
         NativeMethods.rocksdb_options_set_write_buffer_size(native, (nuint)options.WriteBufferSizeBytes);

@@ -12,6 +12,7 @@ public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
         Assert.Equal(64L * 1024 * 1024, options.MaxTotalWalSizeBytes);
         Assert.Equal(16L * 1024 * 1024, options.WriteBufferSizeBytes);
         Assert.Equal(3, options.MaxWriteBufferNumber);
+        Assert.False(options.AllowFallocate);
         Assert.Equal(256, options.MaxOpenFiles);
         Assert.Equal(RocksDbCompression.Lz4, options.Compression);
         Assert.False(options.EnableInfoLog);
@@ -165,12 +166,33 @@ public sealed class RocksDbStoreOptionsTests : RocksDbTestBase
 
         Assert.Contains("max_total_wal_size=2097152", text, StringComparison.Ordinal);
         Assert.Contains("max_open_files=100", text, StringComparison.Ordinal);
+        Assert.Contains("allow_fallocate=false", text, StringComparison.Ordinal);
         Assert.Contains("info_log_level=HEADER_LEVEL", text, StringComparison.Ordinal);
         Assert.Contains("keep_log_file_num=1\n", text, StringComparison.Ordinal);
         Assert.Contains("stats_dump_period_sec=0", text, StringComparison.Ordinal);
         Assert.Contains("write_buffer_size=1048576", partition, StringComparison.Ordinal);
         Assert.Contains("max_write_buffer_number=5", partition, StringComparison.Ordinal);
         Assert.Contains("compression=kZSTD", partition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_AllowFallocate_IsHandedToRocksDb()
+    {
+        Open(o => new RocksDbStoreOptions { Path = o.Path, AllowFallocate = true }).GetOrCreatePartition("p");
+
+        var latest = System.IO.Directory.EnumerateFiles(DbPath, "OPTIONS-*").OrderBy(f => int.Parse(f[(f.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)).Last();
+        Assert.Contains("allow_fallocate=true", File.ReadAllText(latest), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OptionsString_RocksDbDoesNotKnow_ThrowsNamingIt()
+    {
+        var options = EdgeModule.Storage.RocksDb.Native.OptionsHandle.Create();
+
+        var ex = Assert.Throws<RocksDbException>(() => options.With("no_such_option=1"));
+
+        Assert.Contains("no_such_option=1", ex.Message, StringComparison.Ordinal);
+        Assert.True(options.IsClosed);
     }
 
     /// <summary>Opens a fresh database, writes enough through a 64 KiB memtable to force flushes, closes, and measures the LOG.</summary>

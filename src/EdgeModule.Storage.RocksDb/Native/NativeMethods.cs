@@ -99,6 +99,13 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial void rocksdb_options_set_max_open_files(OptionsHandle options, int files);
 
+    /// <summary>
+    /// Copies <paramref name="baseOptions"/> into <paramref name="newOptions"/> with the "name=value;..." settings of
+    /// <paramref name="text"/> applied: the way to reach options the 7.8 C API has no setter for.
+    /// </summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static unsafe partial void rocksdb_get_options_from_string(OptionsHandle baseOptions, string text, OptionsHandle newOptions, nint* error);
+
     [LibraryImport(Library)]
     internal static partial void rocksdb_options_set_max_write_buffer_number(OptionsHandle options, int number);
 

@@ -21,5 +21,31 @@ internal sealed class OptionsHandle : NativeHandle
         return options;
     }
 
+    /// <summary>
+    /// New options: these with the "name=value;..." settings of <paramref name="text"/> applied. These are disposed;
+    /// a setting RocksDB does not accept throws <see cref="RocksDbException"/> and disposes both.
+    /// </summary>
+    public unsafe OptionsHandle With(string text)
+    {
+        var updated = Create();
+        try
+        {
+            nint error = 0;
+            NativeMethods.rocksdb_get_options_from_string(this, text, updated, &error);
+            NativeError.ThrowIfSet(error, $"applying the options \"{text}\"");
+        }
+        catch
+        {
+            updated.Dispose();
+            throw;
+        }
+        finally
+        {
+            Dispose();
+        }
+
+        return updated;
+    }
+
     protected override void Free(nint pointer) => NativeMethods.rocksdb_options_destroy(pointer);
 }
