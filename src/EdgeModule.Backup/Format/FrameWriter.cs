@@ -181,6 +181,7 @@ internal sealed class FrameWriter : IDisposable
             WriteTail();
             _bufferOffset += _used;
             _used = 0;
+            _sealedUpTo = 0;
         }
     }
 
@@ -261,6 +262,10 @@ internal sealed class FrameWriter : IDisposable
         WaitPending();
         _sealer.Seal(_buffer.Span[_sealedUpTo.._used]);
         _sealedUpTo = _used;
+        if (!_sealer.AtFrameBoundary)
+        {
+            throw new InvalidOperationException("The frames written so far end inside a frame.");
+        }
     }
 
     private void WaitOldest()

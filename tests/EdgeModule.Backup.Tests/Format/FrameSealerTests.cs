@@ -65,6 +65,34 @@ public sealed class FrameSealerTests : IDisposable
     }
 
     [Fact]
+    public void Writer_UsedAfterComplete_GoesOnSealingFromTheRightPlace()
+    {
+        var expected = new MemoryStream();
+        var digest = Crc32C.InitialState;
+        var path = Path.Combine(_folder.Path, "after-complete.bin");
+        uint written;
+        using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write))
+        using (var frames = new FrameWriter(handle, 0, 4096, () => { }, null, directIo: false))
+        {
+            foreach (var size in new[] { 100, 3000, 0, 5000, 40 })
+            {
+                var payload = new byte[size];
+                Array.Fill(payload, (byte)size);
+                frames.WriteFrame(FrameType.Partition, payload);
+                digest = Crc32C.AppendUInt32(digest, Encode(expected, FrameType.Partition, payload));
+                frames.Complete();
+                frames.Complete();
+            }
+
+            written = frames.CompleteDigest();
+            frames.Complete();
+        }
+
+        Assert.Equal(Crc32C.Finish(digest), written);
+        Assert.Equal(expected.ToArray(), File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void Sealer_OneByteAtATime_GivesTheSameTrailersAndDigestAsWholeFrames()
     {
         var random = new Random(5);
