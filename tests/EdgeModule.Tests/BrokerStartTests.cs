@@ -18,7 +18,7 @@ public sealed class BrokerStartTests
         try
         {
             var config = Path.Combine(folder.FullName, "mosquitto.conf");
-            File.WriteAllText(config, $"user root\nallow_anonymous true\nlog_dest stderr\nlistener {broker.Port} 127.0.0.1\n");
+            File.WriteAllText(config, $"user root\nallow_anonymous true\n{MosquittoProcess.StderrLog}\nlistener {broker.Port} 127.0.0.1\n");
 
             var failure = Assert.Throws<MosquittoStartException>(() => MosquittoProcess.Start(config, TestTimeouts.Signal));
 

@@ -10,6 +10,18 @@ namespace EdgeModule.Tests.Shared;
 internal static class MosquittoProcess
 {
     /// <summary>
+    /// The logging lines every config started here needs: <see cref="Start"/> reads the broker's log from stderr and
+    /// waits for its "running" notice.
+    /// </summary>
+    public const string StderrLog = """
+        log_dest stderr
+        log_type error
+        log_type warning
+        log_type notice
+        log_type information
+        """;
+
+    /// <summary>
     /// First start of a broker whose ports come from <see cref="LoopbackPorts"/>: <paramref name="writeConfig"/> takes
     /// ports, writes the config and returns its path; it is called again (at most 5 times in all) when another
     /// process's listener took a port between the probe and mosquitto's bind.

@@ -81,11 +81,7 @@ public sealed class Broker : IDisposable
             allow_anonymous true
             max_queued_messages 0
             max_inflight_messages 1000
-            log_dest stderr
-            log_type error
-            log_type warning
-            log_type notice
-            log_type information
+            {MosquittoProcess.StderrLog}
             listener {Port} 127.0.0.1
             """));
         return _config;

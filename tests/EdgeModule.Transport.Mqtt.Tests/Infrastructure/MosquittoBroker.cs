@@ -68,11 +68,7 @@ public sealed class MosquittoBroker : IDisposable
             allow_anonymous true
             max_queued_messages 200000
             max_inflight_messages 100
-            log_dest stderr
-            log_type error
-            log_type warning
-            log_type notice
-            log_type information
+            {MosquittoProcess.StderrLog}
             listener {Port} 127.0.0.1
             listener {TlsPort} 127.0.0.1
             cafile {_certificates.CaFile}
