@@ -63,7 +63,8 @@ public sealed partial class BackupManager
             EnsureFolderWritable();
             using var folderLock = FolderLock.Acquire(Folder);
             var path = Path.Combine(Folder, GenerationFiles.ProbeFileName);
-            var buffer = new byte[Math.Min(probeBytes, 1 << 20)];
+            // The value of every record frame the probe writes (a backup's frames are about this size or smaller).
+            var buffer = new byte[Math.Min(probeBytes, 64 << 10)];
             Random.Shared.NextBytes(buffer);
             var started = _time.GetTimestamp();
             try
@@ -73,12 +74,11 @@ public sealed partial class BackupManager
                 using var file = CreatePrivateFile(path);
                 using (var writer = new FrameWriter(file.SafeFileHandle, 0, _options.WriteBufferBytes, static () => { }, null, _options.DirectIo))
                 {
-                    // Record frames of up to 64 KiB (a 16-byte key and a slice of random bytes), as a backup writes them.
+                    // Record frames (a 16-byte key and the random value), as a backup writes them.
                     Span<byte> key = stackalloc byte[16];
-                    var chunk = Math.Min(buffer.Length, 64 << 10);
-                    for (long offset = 0; offset < probeBytes; offset += chunk)
+                    for (long offset = 0; offset < probeBytes; offset += buffer.Length)
                     {
-                        writer.WriteRecord(key, buffer.AsSpan(0, (int)Math.Min(chunk, probeBytes - offset)));
+                        writer.WriteRecord(key, buffer.AsSpan(0, (int)Math.Min(buffer.Length, probeBytes - offset)));
                     }
 
                     writer.Complete();
