@@ -42,6 +42,12 @@ public sealed partial class MessageStoreService
         }
 
         var result = _backup.Restore(store, cancellationToken);
+        if (result.Outcome == RestoreOutcome.Restored)
+        {
+            // Restore no longer marks the generation itself; the host marks it once it accepted the content.
+            _backup.MarkRestored(result);
+        }
+
         if (migrating)
         {
             // The fill is complete (or found nothing valid to restore): the store may be used as it is from now on.
