@@ -55,8 +55,7 @@ public sealed class StartupRestore(
 
         if (restore is { Outcome: RestoreOutcome.Restored })
         {
-            // MERGE-FILES: backup.MarkRestored(restore);
-            _ = backup;
+            backup.MarkRestored(restore);
         }
 
         // Expired messages are dropped right after the restore, before the pump could forward them.
