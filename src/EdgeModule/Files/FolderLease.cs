@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EdgeModule.Backup.Files;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeModule.Files;
@@ -33,7 +34,7 @@ public sealed class FolderLease : IDisposable
         SafeFileHandle handle;
         try
         {
-            handle = PosixFiles.OpenRegular(path, PosixFiles.OReadWrite | PosixFiles.OCreate);
+            handle = SafeFile.OpenOrCreate(path);
         }
         catch (IOException ex)
         {
@@ -42,7 +43,7 @@ public sealed class FolderLease : IDisposable
 
         try
         {
-            if (!PosixFiles.TryLockExclusive(handle))
+            if (!SafeFile.TryLockExclusive(handle))
             {
                 var holder = ReadPid(handle);
                 throw new ModuleFolderException(

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using EdgeModule.Backup.Files;
 
 namespace EdgeModule.Files;
 
@@ -10,8 +10,6 @@ namespace EdgeModule.Files;
 /// </summary>
 public sealed class ModuleFolders(ModuleOptions options) : IDisposable
 {
-    private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     private readonly List<FolderLease> _leases = [];
 
     /// <summary>StorageFolder when RocksDB is used; BackupFolder when backup is on, or when a switch from memory may read it.</summary>
@@ -57,9 +55,9 @@ public sealed class ModuleFolders(ModuleOptions options) : IDisposable
     {
         try
         {
-            _ = OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, PrivateFolder);
-            var probe = Path.Combine(path, $".write-probe-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}");
-            using (var handle = PosixFiles.OpenRegular(probe, PosixFiles.OReadWrite | PosixFiles.OCreate | PosixFiles.OExclusive))
+            SafeFile.CreatePrivateFolder(path);
+            string probe;
+            using (var handle = SafeFile.CreateUnique(path, ".write-probe-", string.Empty, out probe))
             {
                 RandomAccess.Write(handle, [1], 0);
             }

@@ -1,5 +1,5 @@
 using EdgeModule.Backup;
-using EdgeModule.Files;
+using EdgeModule.Backup.Files;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeModule.Store;
@@ -61,13 +61,8 @@ public sealed partial class StoreSwitch(ModuleOptions options, ILogger<StoreSwit
     /// <summary>Creates the marker exclusively (never through a link), then flushes it and its folder to disk.</summary>
     private static void WriteMarker(string path)
     {
-        File.Delete(path);
-        using (var file = new FileStream(PosixFiles.OpenRegular(path, PosixFiles.OReadWrite | PosixFiles.OCreate | PosixFiles.OExclusive), FileAccess.ReadWrite))
-        {
-            file.Flush(flushToDisk: true);
-        }
-
-        Backup.Internal.DirectorySync.Flush(Path.GetDirectoryName(path)!);
+        File.Delete(path); // a leftover, or whatever was planted under the name: unlinked, never followed
+        SafeFile.WriteNewDurably(path, []);
     }
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning,
