@@ -127,6 +127,46 @@ public sealed class ModuleLifecycleTests
         Assert.All(entries, e => Assert.True((File.GetUnixFileMode(e) & others) == 0, $"{e} is {File.GetUnixFileMode(e)}"));
     }
 
+    [Fact]
+    public async Task Module_LinkPlantedAsTheFolderLock_ExitsTwoAndLeavesTheVictimAlone()
+    {
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        var victim = Path.Combine(env.Folder, "victim.txt");
+        File.WriteAllText(victim, "precious");
+        Directory.CreateDirectory(env.BackupFolder);
+        File.CreateSymbolicLink(Path.Combine(env.BackupFolder, "edgemodule.lock"), victim);
+
+        using var module = ModuleProcess.Start(env.Variables());
+        await module.WaitForExitAsync(TestTimeouts.Signal);
+
+        Assert.Equal(2, module.ExitCode);
+        Assert.Contains("BackupFolder", Assert.Single(module.Lines, l => l.Length > 0), StringComparison.Ordinal);
+        Assert.Equal("precious", File.ReadAllText(victim));
+    }
+
+    [Fact]
+    public async Task Module_LinkPlantedAsTheMigrationMarker_NeitherFollowedNorTakenForAnInterruptedSwitch()
+    {
+        using var env = new ModuleEnvironment();
+        var variables = env.Variables(persistent: true);
+        using (var first = await ModuleProcess.StartConnectedAsync(variables))
+        {
+            await first.WaitForLineAsync("Application started");
+            first.Signal(ModuleProcess.SigTerm);
+            await first.WaitForExitAsync(TestTimeouts.Signal);
+        }
+
+        var victim = Path.Combine(env.Folder, "victim.txt");
+        File.WriteAllText(victim, "precious");
+        File.CreateSymbolicLink(Path.Combine(env.StorageFolder, "rocksdb.migrating"), victim);
+
+        using var module = await ModuleProcess.StartConnectedAsync(variables);
+        await module.WaitForLineAsync("Application started");
+        Assert.DoesNotContain(module.Lines, l => l.Contains("switch to RocksDB was interrupted", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(env.StorageFolder, "rocksdb", "CURRENT")));
+        Assert.Equal("precious", File.ReadAllText(victim));
+    }
+
     private static string WriteBackup(string folder, int partitions, int records, int valueBytes)
     {
         Directory.CreateDirectory(folder);

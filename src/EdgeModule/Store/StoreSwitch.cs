@@ -30,7 +30,8 @@ public sealed partial class StoreSwitch(ModuleOptions options, ILogger<StoreSwit
             return;
         }
 
-        if (File.Exists(storage.MigrationMarkerPath) && Directory.Exists(storage.RocksDbPath))
+        // Only a regular file the module wrote counts: a link planted under the name must not get a store deleted.
+        if (SafeFile.GetKind(storage.MigrationMarkerPath) == FileKind.Regular && Directory.Exists(storage.RocksDbPath))
         {
             LogInterruptedMigration(logger, storage.RocksDbPath, storage.MigrationMarkerPath);
             Directory.Delete(storage.RocksDbPath, recursive: true);
