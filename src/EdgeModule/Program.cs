@@ -1,9 +1,6 @@
 using System.Runtime.InteropServices;
 using EdgeModule;
-using EdgeModule.Backup;
 using EdgeModule.Files;
-using EdgeModule.Storage;
-using EdgeModule.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -62,29 +59,7 @@ catch (ModuleFolderException e)
 
 builder.Logging.ClearProviders();
 builder.Services.AddSerilog(serilog, dispose: false);
-builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownWaitPeriod);
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(options);
-builder.Services.AddSingleton(options.Transport);
-builder.Services.AddSingleton<ModuleExitCode>();
-builder.Services.AddSingleton<FlowCounters>();
-builder.Services.AddSingleton<ShutdownDeadline>();
-builder.Services.AddSingleton<ModuleClients>();
-builder.Services.AddSingleton<StoreSwitch>();
-builder.Services.AddSingleton<StoreFactory>();
-builder.Services.AddSingleton<IKeyValueStore>(sp => sp.GetRequiredService<StoreFactory>().Open());
-builder.Services.AddSingleton(sp => new BackupManager(new BackupOptions { Folder = options.Backup.Folder }, sp.GetRequiredService<TimeProvider>()));
-builder.Services.AddSingleton<StartupRestore>();
-builder.Services.AddSingleton(sp => sp.GetRequiredService<StartupRestore>().OpenMessageStore(
-    sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
-
-// Hosted services start in this order and stop in the reverse one.
-builder.Services.AddHostedService<StoreCloseService>();
-builder.Services.AddHostedService<BackupService>();
-builder.Services.AddHostedService<CleanupService>();
-builder.Services.AddHostedService<PumpService>();
-builder.Services.AddHostedService<TransportService>();
-builder.Services.AddHostedService<SimulatedSensorService>();
+builder.Services.AddEdgeModule(options, TimeProvider.System);
 
 using var host = builder.Build();
 var exitCode = host.Services.GetRequiredService<ModuleExitCode>();
