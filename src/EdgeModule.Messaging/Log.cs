@@ -47,6 +47,12 @@ internal static partial class Log
     [LoggerMessage(3014, LogLevel.Information, "Endpoint {Endpoint}: pump stopped at checkpoint {Checkpoint} ({Undelivered} undelivered)")]
     public static partial void PumpStopped(ILogger logger, string endpoint, long checkpoint, long undelivered);
 
+    [LoggerMessage(3016, LogLevel.Information, "Pump stopping: no new batches; batches in flight have {Grace} to be acknowledged")]
+    public static partial void Stopping(ILogger logger, TimeSpan grace);
+
+    [LoggerMessage(3017, LogLevel.Warning, "Endpoint {Endpoint}: stopped with {Count} messages (sequences {First}-{Last}) sent but not acknowledged; they are sent again after the restart")]
+    public static partial void BatchAbandoned(ILogger logger, string endpoint, int count, long first, long last);
+
     [LoggerMessage(3015, LogLevel.Error, "Endpoint {Endpoint}: the store failed while {Operation}; retrying with backoff")]
     public static partial void PumpStoreFailed(ILogger logger, string endpoint, string operation, Exception exception);
 }
