@@ -13,7 +13,8 @@ public sealed partial class MessageStore
     private long _lastMessageNumber;
     private long _messageCount;
     private long _bytes;
-    private bool _refusing;
+    private WriteState _writeState;
+    private long _refusedInState;
     private IWriteBatch? _enqueueBatch;
     private bool _disposed;
 
@@ -101,10 +102,9 @@ public sealed partial class MessageStore
             {
                 _store.Write(batch);
             }
-            catch (StoreFullException ex) when (!_refusing)
+            catch (StorageException ex) when (ex is not PartitionDroppedException)
             {
-                _refusing = true;
-                Log.StoreFull(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes, ex);
+                Refused(ex is StoreFullException ? WriteState.Full : WriteState.Failing, ex);
                 throw;
             }
 
@@ -117,10 +117,9 @@ public sealed partial class MessageStore
                 queue.AddLength(1);
             }
 
-            if (_refusing)
+            if (_writeState != WriteState.Accepting)
             {
-                _refusing = false;
-                Log.StoreAcceptsAgain(_logger, _bytes, _options.MaxStoreBytes);
+                Accepted();
             }
         }
 
@@ -174,12 +173,47 @@ public sealed partial class MessageStore
         }
 
         var full = new MessageStoreFullException(_options.MaxStoreBytes, used, recordBytes);
-        if (!_refusing)
+        Refused(WriteState.Full, full);
+        throw full;
+    }
+
+    /// <summary>
+    /// Under the write lock. Logs a change of state once (accepting → full, accepting → write failing, or between
+    /// the two), not each refusal: a full disk would otherwise log every message a producer retries.
+    /// </summary>
+    private void Refused(WriteState state, StorageException reason)
+    {
+        _refusedInState++;
+        if (state == _writeState)
         {
-            _refusing = true;
-            Log.StoreFull(_logger, used, _options.MaxStoreBytes, full);
+            return;
         }
 
-        throw full;
+        _writeState = state;
+        if (state == WriteState.Full)
+        {
+            Log.StoreFull(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes, reason.Message, reason);
+        }
+        else
+        {
+            // The backend's own text (RocksDB's "IO error: No space left on device ...") is in the message.
+            Log.StoreWriteFailing(_logger, reason.Message, reason);
+        }
+    }
+
+    /// <summary>Under the write lock, after the first write that succeeded after refusals.</summary>
+    private void Accepted()
+    {
+        if (_writeState == WriteState.Full)
+        {
+            Log.StoreAcceptsAgain(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes);
+        }
+        else
+        {
+            Log.StoreWritesWorkAgain(_logger, _refusedInState);
+        }
+
+        _writeState = WriteState.Accepting;
+        _refusedInState = 0;
     }
 }
