@@ -7,8 +7,9 @@ namespace EdgeModule.Messaging;
 public sealed class MessageBatch
 {
     internal MessageBatch(string endpoint, long previousCheckpoint, long lastSequence, IReadOnlyList<StoredMessage> messages,
-        int expired, IReadOnlyList<CorruptEntry> corrupt)
+        int expired, IReadOnlyList<CorruptEntry> corrupt, IReadOnlyList<CoveredEntry>? entries = null)
     {
+        Entries = entries ?? [];
         Endpoint = endpoint;
         PreviousCheckpoint = previousCheckpoint;
         LastSequence = lastSequence;
@@ -38,5 +39,17 @@ public sealed class MessageBatch
 
     internal IReadOnlyList<CorruptEntry> Corrupt { get; }
 
+    /// <summary>
+    /// Every queue entry the read covered (forwarded, expired, undecodable), in order; collected only when
+    /// <see cref="MessageStoreOptions.RemoveOnCheckpoint"/> is on, so that acknowledging can remove them.
+    /// </summary>
+    internal IReadOnlyList<CoveredEntry> Entries { get; }
+
+    /// <summary>Messages left out of the send that completed because they expired while the upstream was down (set by the pump).</summary>
+    internal int ExpiredWhileHeld { get; set; }
+
     internal readonly record struct CorruptEntry(long Sequence, byte[] Record);
+
+    /// <summary>A queue entry and what it references; <c>Decoded</c> false: the entry itself could not be read (no message number).</summary>
+    internal readonly record struct CoveredEntry(long Sequence, Layout.QueueEntry Entry, bool Decoded);
 }

@@ -89,6 +89,7 @@ public sealed partial class MessageStore
 
                 pass.Batch.Remove(queue.Partition, cursor.Key.ToArray());
                 pass.Entries++;
+                pass.LastRemoved = sequence;
                 pass.Expired += delivered ? 0 : 1;
                 if (decoded)
                 {
@@ -154,6 +155,7 @@ public sealed partial class MessageStore
 
         _store.Write(pass.Batch);
         var done = new CleanupResult(pass.Entries, pass.Expired, pass.Messages, pass.Bytes);
+        queue.RemovedThrough = Math.Max(queue.RemovedThrough, pass.LastRemoved);
         queue.AddLength(-pass.Entries);
         Interlocked.Add(ref _messageCount, -pass.Messages);
         Interlocked.Add(ref _bytes, -pass.Bytes);
@@ -180,11 +182,14 @@ public sealed partial class MessageStore
 
         public long Bytes { get; set; }
 
+        /// <summary>The highest queue sequence removed in this batch.</summary>
+        public long LastRemoved { get; set; }
+
         public void Reset()
         {
             Batch.Clear();
             RefCounts.Clear();
-            Entries = Expired = Messages = Bytes = 0;
+            Entries = Expired = Messages = Bytes = LastRemoved = 0;
         }
     }
 }

@@ -118,8 +118,15 @@ public sealed partial class MessageStore : IDisposable
         var queue = new EndpointQueue(endpoint, partition, StoreLayout.CheckpointKey(endpoint));
         var checkpoint = _checkpoints.Get(queue.CheckpointKey) is { } value ? StoreLayout.ReadCheckpointValue(value, endpoint) : 0;
         long last = 0;
+        long first = 0;
         using (var cursor = partition.OpenCursor())
         {
+            cursor.SeekToFirst();
+            if (cursor.IsValid && StoreLayout.TryReadSequenceKey(cursor.Key, out var head))
+            {
+                first = head;
+            }
+
             cursor.SeekToLast();
             if (cursor.IsValid)
             {
@@ -138,6 +145,7 @@ public sealed partial class MessageStore : IDisposable
 
         queue.Checkpoint = checkpoint;
         queue.LastSequence = Math.Max(last, checkpoint);
+        queue.RemovedThrough = first > 0 ? first - 1 : queue.LastSequence;
         queue.Length = partition.Count();
         return queue;
     }

@@ -8,6 +8,7 @@ internal sealed class EndpointQueue(string name, IPartition partition, byte[] ch
     private long _checkpoint;
     private long _length;
     private long _lastSequence;
+    private long _removedThrough;
 
     public string Name { get; } = name;
 
@@ -26,6 +27,16 @@ internal sealed class EndpointQueue(string name, IPartition partition, byte[] ch
     {
         get => Volatile.Read(ref _checkpoint);
         set => Volatile.Write(ref _checkpoint, value);
+    }
+
+    /// <summary>
+    /// Every entry at or below it is gone from the queue (removed by cleanup or by an acknowledgement). Removals only
+    /// ever take the lowest entries, so it only grows. Changed under the store's cleanup lock.
+    /// </summary>
+    public long RemovedThrough
+    {
+        get => Volatile.Read(ref _removedThrough);
+        set => Volatile.Write(ref _removedThrough, value);
     }
 
     public long Length

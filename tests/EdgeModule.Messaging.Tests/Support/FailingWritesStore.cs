@@ -4,7 +4,7 @@ using EdgeModule.Storage;
 namespace EdgeModule.Messaging.Tests.Support;
 
 /// <summary>
-/// A real store whose batch writes fail while <see cref="FailWith"/> is set, as a backend's I/O error does (the
+/// A real store that counts its batch writes and fails them while <see cref="FailWith"/> is set, as a backend's I/O error does (the
 /// in-memory backend has no I/O to fail, and RocksDB's never clears without a reopen). Everything else is the real
 /// store's.
 /// </summary>
@@ -29,6 +29,9 @@ internal sealed class FailingWritesStore(IKeyValueStore inner) : IKeyValueStore
 
     public IWriteBatch CreateWriteBatch() => inner.CreateWriteBatch();
 
+    /// <summary>Batch writes that went through.</summary>
+    public int Writes { get; private set; }
+
     public void Write(IWriteBatch batch)
     {
         if (FailWith is { } reason)
@@ -37,6 +40,7 @@ internal sealed class FailingWritesStore(IKeyValueStore inner) : IKeyValueStore
         }
 
         inner.Write(batch);
+        Writes++;
     }
 
     public IStoreSnapshot CreateSnapshot() => inner.CreateSnapshot();
