@@ -34,6 +34,22 @@ public sealed partial class MessageStore
         AddCheckpoint(write, queue, batch);
         _store.Write(write);
         queue.Checkpoint = batch.LastSequence;
+        CountAcknowledged(queue, batch);
+    }
+
+    /// <summary>After the checkpoint's write: what the batch forwarded, dropped as expired and quarantined.</summary>
+    private static void CountAcknowledged(EndpointQueue queue, MessageBatch batch)
+    {
+        queue.AddForwarded(batch.Messages.Count - batch.ExpiredWhileHeld.Count);
+        queue.AddQuarantined(batch.CorruptCount);
+        if (batch.ExpiredWhileHeld.Count == 0)
+        {
+            queue.CountExpired(batch.ExpiredSequences);
+        }
+        else
+        {
+            queue.CountExpired([.. batch.ExpiredSequences.Concat(batch.ExpiredWhileHeld).Order()]);
+        }
     }
 
     private void AddCheckpoint(Storage.IWriteBatch write, EndpointQueue queue, MessageBatch batch)
@@ -69,6 +85,7 @@ public sealed partial class MessageStore
 
                     pass.Batch.Remove(queue.Partition, StoreLayout.SequenceKey(covered.Sequence));
                     pass.Entries++;
+                    pass.EntryBytes += covered.Entry.RecordBytes;
                     if (covered.Decoded)
                     {
                         Release(pass, covered.Entry);
@@ -83,9 +100,11 @@ public sealed partial class MessageStore
                 queue.Checkpoint = batch.LastSequence;
                 queue.RemovedThrough = Math.Max(queue.RemovedThrough, batch.LastSequence);
                 queue.AddLength(-pass.Entries);
+                queue.AddBytes(-pass.EntryBytes);
                 Interlocked.Add(ref _messageCount, -pass.Messages);
                 Interlocked.Add(ref _bytes, -pass.Bytes);
-                    }
+                CountAcknowledged(queue, batch);
+            }
             finally
             {
                 pass.Batch.Dispose();

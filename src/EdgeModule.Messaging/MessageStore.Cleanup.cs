@@ -90,9 +90,14 @@ public sealed partial class MessageStore
                 pass.Batch.Remove(queue.Partition, cursor.Key.ToArray());
                 pass.Entries++;
                 pass.LastRemoved = sequence;
-                pass.Expired += delivered ? 0 : 1;
+                if (!delivered)
+                {
+                    pass.ExpiredSequences.Add(sequence);
+                }
+
                 if (decoded)
                 {
+                    pass.EntryBytes += entry.RecordBytes;
                     Release(pass, entry);
                 }
                 else
@@ -154,9 +159,11 @@ public sealed partial class MessageStore
         }
 
         _store.Write(pass.Batch);
-        var done = new CleanupResult(pass.Entries, pass.Expired, pass.Messages, pass.Bytes);
+        var done = new CleanupResult(pass.Entries, pass.ExpiredSequences.Count, pass.Messages, pass.Bytes);
         queue.RemovedThrough = Math.Max(queue.RemovedThrough, pass.LastRemoved);
         queue.AddLength(-pass.Entries);
+        queue.AddBytes(-pass.EntryBytes);
+        queue.CountExpired(pass.ExpiredSequences);
         Interlocked.Add(ref _messageCount, -pass.Messages);
         Interlocked.Add(ref _bytes, -pass.Bytes);
         pass.Reset();
@@ -176,7 +183,11 @@ public sealed partial class MessageStore
 
         public long Entries { get; set; }
 
-        public long Expired { get; set; }
+        /// <summary>Sequences of the entries removed undelivered (expired), ascending.</summary>
+        public List<long> ExpiredSequences { get; } = [];
+
+        /// <summary>Record bytes of the queue entries removed (their copies of the record size).</summary>
+        public long EntryBytes { get; set; }
 
         public long Messages { get; set; }
 
@@ -189,7 +200,8 @@ public sealed partial class MessageStore
         {
             Batch.Clear();
             RefCounts.Clear();
-            Entries = Expired = Messages = Bytes = LastRemoved = 0;
+            ExpiredSequences.Clear();
+            Entries = Messages = Bytes = LastRemoved = EntryBytes = 0;
         }
     }
 }

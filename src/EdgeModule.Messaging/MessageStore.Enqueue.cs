@@ -39,6 +39,7 @@ public sealed partial class MessageStore
         var endpoints = _options.Routes.Resolve(input);
         if (endpoints.Count == 0)
         {
+            Interlocked.Increment(ref _droppedNoRoute);
             if (_unroutedInputs.TryAdd(input, true))
             {
                 Log.NoRoute(_logger, input, _options.Routes.ToString());
@@ -62,6 +63,7 @@ public sealed partial class MessageStore
         var size = MessageCodec.GetEncodedSize(message);
         if (size > _options.MaxMessageBytes)
         {
+            Interlocked.Increment(ref _droppedTooLarge);
             throw new MessageTooLargeException(size, _options.MaxMessageBytes);
         }
 
@@ -111,10 +113,12 @@ public sealed partial class MessageStore
             _lastMessageNumber = number;
             Interlocked.Increment(ref _messageCount);
             Interlocked.Add(ref _bytes, size);
+            Interlocked.Increment(ref _received);
             foreach (var queue in queues)
             {
                 queue.LastSequence++;
                 queue.AddLength(1);
+                queue.AddBytes(size);
             }
 
             if (_writeState != WriteState.Accepting)
@@ -184,6 +188,7 @@ public sealed partial class MessageStore
     private void Refused(WriteState state, StorageException reason)
     {
         _refusedInState++;
+        Interlocked.Increment(ref state == WriteState.Full ? ref _refusedFull : ref _refusedFailed);
         if (state == _writeState)
         {
             return;

@@ -28,7 +28,7 @@ public sealed partial class MessageStore
         var messages = new List<StoredMessage>(Math.Min(maxCount, 1024));
         var corrupt = new List<MessageBatch.CorruptEntry>();
         var covered = _options.RemoveOnCheckpoint ? new List<MessageBatch.CoveredEntry>(messages.Capacity) : null;
-        var expired = 0;
+        var expired = new List<long>();
 
         using var snapshot = _store.CreateSnapshot();
         using var records = snapshot.GetPartition(StoreLayout.MessagesPartition).OpenCursor();
@@ -56,7 +56,7 @@ public sealed partial class MessageStore
             covered?.Add(new(sequence, entry, Decoded: true));
             if (entry.EnqueuedTicks <= expiredBefore)
             {
-                expired++;
+                expired.Add(sequence);
                 continue;
             }
 
@@ -75,9 +75,9 @@ public sealed partial class MessageStore
             }
         }
 
-        if (expired > 0)
+        if (expired.Count > 0)
         {
-            Log.ExpiredBeforeForwarding(_logger, endpoint, expired, _options.TimeToLive);
+            Log.ExpiredBeforeForwarding(_logger, endpoint, expired.Count, _options.TimeToLive);
         }
 
         return new MessageBatch(endpoint, checkpoint, last, messages, expired, corrupt, covered);

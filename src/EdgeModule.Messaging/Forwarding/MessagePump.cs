@@ -167,7 +167,22 @@ public sealed partial class MessagePump : IDisposable
         IReadOnlyList<StoredMessage> messages = batch.Messages;
         if (state.Failures > 0)
         {
-            messages = [.. messages.Where(m => !_store.IsExpired(m.EnqueuedTimeUtc))];
+            var kept = new List<StoredMessage>(messages.Count);
+            var expired = new List<long>();
+            foreach (var message in batch.Messages)
+            {
+                if (_store.IsExpired(message.EnqueuedTimeUtc))
+                {
+                    expired.Add(message.Sequence);
+                }
+                else
+                {
+                    kept.Add(message);
+                }
+            }
+
+            // Counted as expired, not forwarded, when the batch is acknowledged.
+            (messages, batch.ExpiredWhileHeld) = (kept, expired);
             if (messages.Count < batch.Messages.Count)
             {
                 Log.ExpiredBeforeForwarding(_logger, state.Endpoint, batch.Messages.Count - messages.Count, _store.Options.TimeToLive);

@@ -200,6 +200,8 @@ public abstract partial class MessagePumpTests(Backend backend) : MessagingTestB
 
         Assert.Equal([1, 2], sender.Delivered.Select(IndexOf));
         Assert.Equal(3, store.GetCheckpoint("a"));
+        var a = store.GetStats().Endpoints.Single(e => e.Endpoint == "a");
+        Assert.Equal((2L, 1L), (a.Forwarded, a.DroppedTtlExpiry));
     }
 
     [Fact]
