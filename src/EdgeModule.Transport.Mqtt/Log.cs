@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(4011, LogLevel.Warning, "Dropped a {Size}-byte message on input {Input}: above the {Limit}-byte limit")]
     public static partial void InboundTooLarge(ILogger logger, string input, int size, int limit);
 
-    [LoggerMessage(4012, LogLevel.Warning, "No handler for input {Input}; the message was acknowledged and dropped")]
-    public static partial void NoInputHandler(ILogger logger, string input);
+    [LoggerMessage(4012, LogLevel.Warning, "MQTT client {ClientId} has no handler for input {Input}; the message is not acknowledged: the connection is aborted and the broker keeps it (reopened in {Delay})")]
+    public static partial void NoInputHandler(ILogger logger, string clientId, string input, TimeSpan delay);
 
     [LoggerMessage(4013, LogLevel.Error, "The handler for input {Input} failed; the message is acknowledged anyway")]
     public static partial void InputHandlerFailed(ILogger logger, string input, Exception exception);

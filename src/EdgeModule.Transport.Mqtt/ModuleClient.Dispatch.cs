@@ -76,7 +76,11 @@ public sealed partial class ModuleClient
         var handler = _inputHandlers.GetValueOrDefault(inputName) ?? _defaultInputHandler;
         if (handler is null)
         {
-            Log.NoInputHandler(_logger, inputName);
+            // Nobody stored it, so it must not be acknowledged: an upstream client that finds itself on the inputs'
+            // persistent session (same client id), or a message that arrives before its handler is set. Aborting
+            // leaves it with the broker, as a rejection does.
+            var delay = Abort();
+            Log.NoInputHandler(_logger, _options.EffectiveClientId, inputName, delay);
             return;
         }
 
@@ -161,12 +165,19 @@ public sealed partial class ModuleClient
     /// </summary>
     private void Reject(string inputName, MessageRejectedException rejected)
     {
+        var delay = Abort();
+        Log.InputRejected(_logger, inputName, rejected.Message, delay);
+    }
+
+    /// <summary>Ends the connection before the queued PUBACK is written; returns the delay before reconnecting.</summary>
+    private TimeSpan Abort()
+    {
         var attempts = Math.Min(++_consecutiveRejections, 30);
         var delay = TimeSpan.FromTicks(Math.Min(
             _options.ReconnectMinDelay.Ticks * (1L << Math.Min(attempts - 1, 20)), _options.ReconnectMaxDelay.Ticks));
         _rejectionDelay = delay;
         _rejectedOnThisConnection = true;
-        Log.InputRejected(_logger, inputName, rejected.Message, delay);
         _connection!.AbortFromNetworkThread();
+        return delay;
     }
 }

@@ -146,6 +146,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(inputName);
         ArgumentNullException.ThrowIfNull(handler);
+        ThrowIfInputsNotAllowed();
         _inputHandlers[inputName] = handler;
         return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
@@ -154,6 +155,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
     public Task SetMessageHandlerAsync(Func<Message, CancellationToken, Task> handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        ThrowIfInputsNotAllowed();
         _defaultInputHandler = handler;
         return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
@@ -217,6 +219,15 @@ public sealed partial class ModuleClient : IAsyncDisposable
         finally
         {
             topic.Dispose();
+        }
+    }
+
+    private void ThrowIfInputsNotAllowed()
+    {
+        if (!_options.SubscribeToInputs)
+        {
+            throw new InvalidOperationException(
+                $"The MQTT client {_options.EffectiveClientId} is configured not to subscribe to inputs (SubscribeToInputs is false).");
         }
     }
 

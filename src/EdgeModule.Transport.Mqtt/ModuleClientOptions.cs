@@ -72,6 +72,14 @@ public sealed partial class ModuleClientOptions
 
     public TimeSpan SasTokenTimeToLive { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whether this client may subscribe to the module's inputs (<c>devices/{d}/modules/{m}/inputs/#</c>). True for
+    /// the inputs client; false for a client that only sends (the module's own upstream connection): setting an input
+    /// handler on it throws, and a message that reaches it anyway (a persistent session another client subscribed
+    /// under the same client id) is never acknowledged (see docs/transport.md, "Delivery contract").
+    /// </summary>
+    public bool SubscribeToInputs { get; init; } = true;
+
     /// <summary>IoT Hub host name used in the SAS resource and user name (SAS modes).</summary>
     public string? IotHubHostName { get; init; }
 
