@@ -17,6 +17,7 @@ public sealed partial class ModuleClient
 {
     private readonly Lock _statusLock = new();
     private ConnectionAttempt? _attempt;
+    private TaskCompletionSource _inputsSubscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Input rejection (see ModuleClient.Dispatch): written on the network thread, read by the supervisor after Lost.
     private volatile bool _rejectedOnThisConnection;
@@ -84,7 +85,11 @@ public sealed partial class ModuleClient
             _options.TcpNoDelay);
         var connection = new MosquittoConnection(settings, _logger) { MessageReceived = OnMessage };
         connection.ConnackReceived += rc => Volatile.Read(ref _attempt)?.Connack.TrySetResult(rc);
-        connection.ConnectionLost += rc => Volatile.Read(ref _attempt)?.Lost.TrySetResult(rc);
+        connection.ConnectionLost += rc =>
+        {
+            Volatile.Read(ref _attempt)?.Lost.TrySetResult(rc);
+            ResetInputsSubscribed();
+        };
         if (_options.Mode == TransportMode.Broker)
         {
             connection.SetCredentials(_options.Username, _options.Password);
@@ -186,6 +191,10 @@ public sealed partial class ModuleClient
 
             var subscriptions = _subscriptions.Select(pair => connection.SubscribeAsync(pair.Key, pair.Value));
             await Task.WhenAll(subscriptions).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            if (_subscriptions.ContainsKey(_topics.InputsFilter))
+            {
+                ConfirmInputsSubscribed(attempt);
+            }
         }
         catch
         {
@@ -225,6 +234,36 @@ public sealed partial class ModuleClient
         error is ConnectionRefusedException { IsCredentialProblem: true }
             ? ConnectionStatusChangeReason.BadCredential
             : ConnectionStatusChangeReason.CommunicationError;
+
+    /// <summary>
+    /// The inputs subscription of <paramref name="attempt"/> is confirmed (SUBACK, QoS 1 granted): completes the wait
+    /// and raises <see cref="InputsSubscribed"/>, unless that connection has ended meanwhile. Under the status lock,
+    /// against <see cref="ResetInputsSubscribed"/>, which runs once the connection's end is recorded.
+    /// </summary>
+    private void ConfirmInputsSubscribed(ConnectionAttempt attempt)
+    {
+        lock (_statusLock)
+        {
+            if (!ReferenceEquals(attempt, _attempt) || attempt.Lost.Task.IsCompleted || !_inputsSubscribed.TrySetResult())
+            {
+                return;
+            }
+        }
+
+        InputsSubscribed?.Invoke(this, EventArgs.Empty);
+    }
+
+    /// <summary>Network thread, when a connection ends: the next wait is for the next connection's SUBACK.</summary>
+    private void ResetInputsSubscribed()
+    {
+        lock (_statusLock)
+        {
+            if (_inputsSubscribed.Task.IsCompleted)
+            {
+                _inputsSubscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
 
     private void SetStatus(ConnectionStatus status, ConnectionStatusChangeReason reason, Exception? error)
     {

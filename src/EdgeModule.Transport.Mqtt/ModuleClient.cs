@@ -59,6 +59,13 @@ public sealed partial class ModuleClient : IAsyncDisposable
     /// <summary>Raised once per state change (not per reconnect attempt), on a thread-pool thread.</summary>
     public event EventHandler<ConnectionStatusChangedEventArgs>? ConnectionStatusChanged;
 
+    /// <summary>
+    /// Raised on every connection (the first and each reconnect) once the broker confirmed the inputs subscription
+    /// (SUBACK granting QoS 1), on a thread-pool thread: from then on messages published to the inputs are kept for
+    /// this client. Never raised for a client without an input handler (or with <see cref="ModuleClientOptions.SubscribeToInputs"/> false).
+    /// </summary>
+    public event EventHandler? InputsSubscribed;
+
     public ConnectionStatus Status { get; private set; } = ConnectionStatus.Disconnected;
 
     public ModuleClientOptions Options => _options;
@@ -91,6 +98,22 @@ public sealed partial class ModuleClient : IAsyncDisposable
         }
 
         await _firstConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Completes once the inputs subscription of the current connection is confirmed (SUBACK granting QoS 1); while
+    /// disconnected, or before an input handler is set, it waits for the next connection that confirms it.
+    /// </summary>
+    public Task WaitForInputsSubscribedAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Task subscribed;
+        lock (_statusLock)
+        {
+            subscribed = _inputsSubscribed.Task;
+        }
+
+        return subscribed.WaitAsync(cancellationToken);
     }
 
     /// <summary>Stops accepting: disconnects cleanly (the persistent session keeps queued messages) and stops retrying.</summary>
@@ -248,9 +271,14 @@ public sealed partial class ModuleClient : IAsyncDisposable
             return;
         }
 
+        var attempt = Volatile.Read(ref _attempt);
         try
         {
             await connection.SubscribeAsync(filter, qos).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            if (attempt is not null && filter == _topics.InputsFilter)
+            {
+                ConfirmInputsSubscribed(attempt);
+            }
         }
         catch (TransportDisconnectedException)
         {
