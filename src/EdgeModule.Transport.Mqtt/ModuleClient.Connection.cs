@@ -19,11 +19,6 @@ public sealed partial class ModuleClient
     private ConnectionAttempt? _attempt;
     private TaskCompletionSource _inputsSubscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    // Input rejection (see ModuleClient.Dispatch): written on the network thread, read by the supervisor after Lost.
-    private volatile bool _rejectedOnThisConnection;
-    private int _consecutiveRejections;
-    private TimeSpan _rejectionDelay;
-
     private ResiliencePipeline BuildReconnectPipeline() =>
         new ResiliencePipelineBuilder { TimeProvider = _timeProvider }
             .AddRetry(new RetryStrategyOptions
@@ -40,7 +35,7 @@ public sealed partial class ModuleClient
 
                     // A message redelivered right after CONNACK may be refused again before the SUBACKs arrive: that
                     // ends the attempt on purpose and is not a connection problem worth a warning.
-                    if (!_rejectedOnThisConnection)
+                    if (!_inputs.WasRefused(Volatile.Read(ref _attempt)?.Generation ?? 0))
                     {
                         SetStatus(ConnectionStatus.DisconnectedRetrying, ReasonFor(args.Outcome.Exception), args.Outcome.Exception);
                     }
@@ -82,8 +77,9 @@ public sealed partial class ModuleClient
         var settings = new MosquittoSettings(
             _options.Host, _options.Port, _options.EffectiveClientId, _options.CleanSession, _options.KeepAliveSeconds,
             caFile, _options.CaPath, _options.ClientCertificateFile, _options.ClientKeyFile, _options.MaxInflightMessages,
-            _options.TcpNoDelay);
+            _options.TcpNoDelay, _options.MaxPendingInputs);
         var connection = new MosquittoConnection(settings, _logger) { MessageReceived = OnMessage };
+        connection.HeldRound = () => _inputs.CheckHeld(connection);
         connection.ConnackReceived += rc => Volatile.Read(ref _attempt)?.Connack.TrySetResult(rc);
         connection.ConnectionLost += rc =>
         {
@@ -130,13 +126,13 @@ public sealed partial class ModuleClient
                 await renewTask.ConfigureAwait(false);
             }
 
-            if (_rejectedOnThisConnection)
+            if (_inputs.WasRefused(attempt.Generation))
             {
                 // Our own abort to refuse a message, not a failure: no status change (it would log a warning per
                 // refused message), just the backoff before the broker may redeliver it.
                 try
                 {
-                    await Task.Delay(_rejectionDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(_inputs.RejectionDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -171,8 +167,8 @@ public sealed partial class ModuleClient
         }
 
         // Blocking TCP + TLS connect; deliberately synchronous (a cancelled Task.Run would leave it running).
-        _rejectedOnThisConnection = false;
         connection.Connect();
+        attempt.Generation = connection.Generation;
         try
         {
             await Task.WhenAny(attempt.Connack.Task, attempt.Lost.Task)
@@ -309,5 +305,8 @@ public sealed partial class ModuleClient
         public SasToken? Token { get; set; }
 
         public volatile bool RenewingToken;
+
+        /// <summary>The connection's generation (MosquittoConnection.Generation), set once connected.</summary>
+        public volatile int Generation;
     }
 }

@@ -14,9 +14,10 @@ namespace EdgeModule.Transport.Mqtt;
 /// <para>Delivery contract. Outputs: <see cref="SendEventAsync(string, Message, CancellationToken)"/> completes when
 /// the broker's PUBACK arrives and fails fast with <see cref="TransportDisconnectedException"/> while disconnected
 /// (also for sends in flight when the connection drops), so the caller's store keeps the message. Inputs: a handler
-/// runs on the network thread and the QoS 1 PUBACK leaves only after it returns, so a message is acknowledged once the
-/// handler has stored it; a handler must therefore not await sends on the same client (that would deadlock, and is
-/// refused with <see cref="InvalidOperationException"/>).</para>
+/// is called on the network thread in arrival order, and the QoS 1 PUBACK leaves only once the task it returned has
+/// completed successfully, in arrival order, while later messages are handled meanwhile (see
+/// <see cref="InputDispatcher"/>); a handler must therefore not await sends on the same client (that would deadlock,
+/// and is refused with <see cref="InvalidOperationException"/>).</para>
 /// </summary>
 public sealed partial class ModuleClient : IAsyncDisposable
 {
@@ -30,10 +31,8 @@ public sealed partial class ModuleClient : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Func<Message, CancellationToken, Task>> _inputHandlers = new(StringComparer.Ordinal);
-    private readonly AsyncLocal<bool> _inInputHandler = new();
+    private readonly InputDispatcher _inputs;
     private readonly SemaphoreSlim _openLock = new(1, 1);
-    private Func<Message, CancellationToken, Task>? _defaultInputHandler;
     private MosquittoConnection? _connection;
     private WorkloadApiClient? _workload;
     private SasTokenSource? _tokens;
@@ -51,6 +50,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _topics = new IotHubTopics(options.DeviceId, options.ModuleId);
         _reconnect = BuildReconnectPipeline();
+        _inputs = new InputDispatcher(options, _topics, _logger, _closing.Token);
 
         // Twin responses are always needed; methods, inputs and desired patches are subscribed when a handler is set.
         _subscriptions[IotHubTopics.TwinResponseFilter] = 0;
@@ -170,7 +170,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(inputName);
         ArgumentNullException.ThrowIfNull(handler);
         ThrowIfInputsNotAllowed();
-        _inputHandlers[inputName] = handler;
+        _inputs.SetHandler(inputName, handler);
         return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
 
@@ -179,7 +179,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         ThrowIfInputsNotAllowed();
-        _defaultInputHandler = handler;
+        _inputs.SetDefaultHandler(handler);
         return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
 
@@ -256,7 +256,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
 
     private void ThrowIfInsideInputHandler()
     {
-        if (_inInputHandler.Value)
+        if (_inputs.IsInsideHandler)
         {
             throw new InvalidOperationException(
                 "An input handler cannot await operations on its own client: the network thread waits for the handler.");

@@ -199,7 +199,7 @@ public sealed partial class ModuleClientOptions
         ReconnectMaxDelay = ReconnectMaxDelay, OperationTimeout = OperationTimeout, InputHandlerTimeout = InputHandlerTimeout,
         SasTokenTimeToLive = SasTokenTimeToLive, IotHubHostName = IotHubHostName, WorkloadUri = WorkloadUri,
         WorkloadApiVersion = WorkloadApiVersion, ModuleGenerationId = ModuleGenerationId, SharedAccessKey = SharedAccessKey,
-        ApiVersion = ApiVersion, SubscribeToInputs = subscribeToInputs,
+        ApiVersion = ApiVersion, SubscribeToInputs = subscribeToInputs, MaxPendingInputs = MaxPendingInputs,
     };
 
     private static Dictionary<string, string?> ReadProcessEnvironment()

@@ -85,6 +85,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             throw new InvalidOperationException("A connection is already up; wait for ConnectionLost first.");
         }
 
+        StartGeneration();
         var rc = NativeMethods.mosquitto_connect(_handle, _settings.Host, _settings.Port, _settings.KeepAliveSeconds);
         if (rc != 0)
         {
@@ -116,7 +117,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
     {
         if (Thread.CurrentThread != _loopThread)
         {
-            throw new InvalidOperationException("Abort only from the network thread: elsewhere the PUBACK may already be on the wire.");
+            throw new InvalidOperationException("Abort only from the network thread: elsewhere the PUBACK may already be on the wire (see RequestAbort).");
         }
 
         var socket = NativeMethods.mosquitto_socket(_handle);
