@@ -181,8 +181,12 @@ public sealed partial class ModuleClientOptions
         var inflight = ReadInt(get, prefix + "MqttMaxInflightMessages", 100, 1, 65535, errors);
         var cleanSession = ReadBool(get, prefix + "MqttCleanSession", errors);
         var noDelay = ReadBool(get, prefix + "MqttTcpNoDelay", errors);
-        return options => options.With(maxSize, keepAlive, cleanSession, inflight, noDelay);
+        return options => options.With(maxSize, keepAlive, cleanSession, inflight, noDelay, options.SubscribeToInputs);
     }
+
+    /// <summary>A copy of these options with <see cref="SubscribeToInputs"/> set (false for a send-only client).</summary>
+    public ModuleClientOptions WithSubscribeToInputs(bool subscribeToInputs) =>
+        With(MaxMessageSize, KeepAliveSeconds, CleanSession, MaxInflightMessages, TcpNoDelay, subscribeToInputs);
 
     private static bool ReadBool(Func<string, string?> get, string name, List<string> errors)
     {
@@ -212,7 +216,8 @@ public sealed partial class ModuleClientOptions
         return fallback;
     }
 
-    private ModuleClientOptions With(int maxMessageSize, int keepAliveSeconds, bool cleanSession, int maxInflightMessages, bool tcpNoDelay) => new()
+    private ModuleClientOptions With(
+        int maxMessageSize, int keepAliveSeconds, bool cleanSession, int maxInflightMessages, bool tcpNoDelay, bool subscribeToInputs) => new()
     {
         Mode = Mode, DeviceId = DeviceId, ModuleId = ModuleId, Host = Host, Port = Port, ClientId = ClientId,
         CleanSession = cleanSession, Username = Username, Password = Password, CaFile = CaFile, CaPath = CaPath,
@@ -221,7 +226,7 @@ public sealed partial class ModuleClientOptions
         ReconnectMaxDelay = ReconnectMaxDelay, OperationTimeout = OperationTimeout, InputHandlerTimeout = InputHandlerTimeout,
         SasTokenTimeToLive = SasTokenTimeToLive, IotHubHostName = IotHubHostName, WorkloadUri = WorkloadUri,
         WorkloadApiVersion = WorkloadApiVersion, ModuleGenerationId = ModuleGenerationId, SharedAccessKey = SharedAccessKey,
-        ApiVersion = ApiVersion,
+        ApiVersion = ApiVersion, SubscribeToInputs = subscribeToInputs, MaxPendingInputs = MaxPendingInputs,
     };
 
     private static Dictionary<string, string?> ReadProcessEnvironment()
