@@ -26,7 +26,11 @@ public sealed class TransportService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await clients.Inputs.SetMessageHandlerAsync(OnInputAsync, cancellationToken).ConfigureAwait(false);
-        Log.Accepting(logger, string.Join(',', options.Messaging.Routes.Inputs), options.Messaging.Routes.ToString());
+
+        // Accepting only once the broker confirmed the subscription (its SUBACK), on every connection: before that a
+        // message published to an input may not reach the module (a plain broker keeps none for a session it has not
+        // seen subscribe yet).
+        clients.Inputs.InputsSubscribed += OnInputsSubscribed;
 
         // Connect in the background: edgeHub (or the broker) may come up after the module; the client retries.
         _opening = OpenAsync();
@@ -59,7 +63,14 @@ public sealed class TransportService(
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        clients.Inputs.InputsSubscribed -= OnInputsSubscribed;
+        _stopping.Dispose();
+    }
+
+    private void OnInputsSubscribed(object? sender, EventArgs e) =>
+        Log.Accepting(logger, string.Join(',', options.Messaging.Routes.Inputs), options.Messaging.Routes.ToString());
 
     private Task OnInputAsync(Message message, CancellationToken cancellationToken)
     {

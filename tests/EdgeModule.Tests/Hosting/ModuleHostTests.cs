@@ -4,23 +4,24 @@ using EdgeModule.Storage.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EdgeModule.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeModule.Tests.Hosting;
 
 /// <summary>
 /// The module's hosted services in process, composed as Program.cs composes them (AddEdgeModule), with a fake clock
-/// and an inputs broker that never answers (the transport connects in the background, so nothing waits for it).
+/// and a real mosquitto for the inputs (the upstream is the inputs connection's outputs).
 /// </summary>
 public sealed class ModuleHostTests : IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("edgemodule-host-");
+    private readonly ModuleEnvironment _env = new(upstreamRunning: false);
     private readonly LogCapture _log = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
 
-    private string BackupFolder => Path.Combine(_folder.FullName, "backup");
+    private string BackupFolder => _env.BackupFolder;
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task Start_WithABackup_RestoresBeforeTheInputsAccept()
@@ -92,7 +93,7 @@ public sealed class ModuleHostTests : IDisposable
             ["EnableNonPersistentStorageBackup"] = "true",
             ["BackupFolder"] = BackupFolder,
             ["MqttHost"] = "127.0.0.1",
-            ["MqttPort"] = "1",
+            ["MqttPort"] = _env.Receiving.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MqttDeviceId"] = "d",
             ["MqttModuleId"] = "m",
         });
