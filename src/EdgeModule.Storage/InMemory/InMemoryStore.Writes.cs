@@ -147,11 +147,13 @@ public sealed partial class InMemoryStore
             node = partition.List.Insert(key, version);
             partition.AddCount(1);
             AddBytes(partition, node.Size + version.Size);
+            _tracker?.OnWrite(partition, key, value, existedBefore: false);
             return;
         }
 
         var head = node.Head!;
         var wasLive = head.Value is not null;
+        _tracker?.OnWrite(partition, key, value, wasLive);
         SetHead(partition, node, head, new Version(sequence, value, head.Sequence == sequence ? head.Older : head));
         if (!wasLive)
         {
@@ -170,6 +172,7 @@ public sealed partial class InMemoryStore
 
         SetHead(partition, node, head, new Version(sequence, null, head.Sequence == sequence ? head.Older : head));
         partition.AddCount(-1);
+        _tracker?.OnWrite(partition, key, null, existedBefore: true);
     }
 
     /// <summary>
