@@ -1,3 +1,5 @@
+using EdgeModule.Backup.Format;
+
 namespace EdgeModule.Backup;
 
 /// <summary>Checks a whole backup file without applying anything; the offline verify/inspect tool is built on this.</summary>
@@ -36,7 +38,7 @@ public static class BackupVerifier
 
         using (reader)
         {
-            long partitions = 0, records = 0, recordBytes = 0;
+            long partitions = 0, records = 0, recordBytes = 0, baseBytes = 0;
             int maxKey = 0, maxValue = 0;
             for (var count = 1; ; count++)
             {
@@ -49,6 +51,21 @@ public static class BackupVerifier
                 try
                 {
                     kind = reader.Read();
+                }
+                catch (BackupCorruptException ex) when (reader.Header?.FormatVersion >= BackupFormat.FirstDeltaVersion && reader.CommittedSegments > 0)
+                {
+                    // After the base's commit, damage is the torn tail of an append: the prefix up to the last commit is
+                    // what the journal had made durable.
+                    return Summary(path, reader, partitions, records, recordBytes) with
+                    {
+                        Problem = BackupProblem.None,
+                        BaseBytes = baseBytes,
+                        LongestKey = maxKey,
+                        LongestValue = maxValue,
+                        FirstBadOffset = ex.Offset,
+                        Reason = ex.Reason,
+                        DroppedTailBytes = reader.FileLength - reader.CommittedOffset,
+                    };
                 }
                 catch (BackupCorruptException ex)
                 {
@@ -82,12 +99,19 @@ public static class BackupVerifier
                         return Summary(path, reader, partitions, records, recordBytes) with
                         {
                             Problem = BackupProblem.None,
+                            BaseBytes = baseBytes,
                             LongestKey = maxKey,
                             LongestValue = maxValue,
                         };
                     case BackupEntryKind.Record:
                         maxKey = Math.Max(maxKey, reader.Key.Length);
                         maxValue = Math.Max(maxValue, reader.Value.Length);
+                        break;
+                    case BackupEntryKind.Commit when reader.LastCommit!.Index == 0:
+                        baseBytes = reader.CommittedOffset;
+                        partitions += reader.LastCommit.Partitions;
+                        records += reader.LastCommit.Records;
+                        recordBytes += reader.LastCommit.RecordBytes;
                         break;
                     case BackupEntryKind.Commit:
                         partitions += reader.LastCommit!.Partitions;
@@ -107,10 +131,12 @@ public static class BackupVerifier
         Header = reader.Header,
         LastCommit = reader.LastCommit,
         Segments = reader.CommittedSegments,
+        Deltas = Math.Max(reader.CommittedSegments - 1, 0),
         Partitions = partitions,
         Records = records,
         RecordBytes = recordBytes,
         FileBytes = reader.FileLength,
         SoundBytes = reader.CommittedOffset,
+        CommittedDigestState = reader.CommittedDigestState,
     };
 }
