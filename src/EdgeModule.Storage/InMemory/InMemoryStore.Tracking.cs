@@ -4,6 +4,13 @@ namespace EdgeModule.Storage.InMemory;
 public sealed partial class InMemoryStore
 {
     private InMemoryChangeTracker? _tracker;
+    private long _liveBytes;
+
+    /// <summary>
+    /// Key and value bytes of the live entries (no overhead, no old versions): what a full backup's records hold. A
+    /// journal compares it with what its deltas wrote to know how much of the file is dead.
+    /// </summary>
+    public long LiveDataBytes => Interlocked.Read(ref _liveBytes);
 
     /// <summary>The sequence number of the last committed write (each put, remove, batch and partition drop takes one).</summary>
     public long Sequence => Volatile.Read(ref _sequence);

@@ -97,6 +97,7 @@ public sealed partial class InMemoryStore : IKeyValueStore
             _tracker?.OnDropPartition(name);
             _sequence++;
             Interlocked.Add(ref _bytes, -partition.Bytes);
+            Interlocked.Add(ref _liveBytes, -partition.LiveBytes);
         }
     }
 

@@ -312,6 +312,32 @@ public sealed class InMemoryChangeTrackerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => store.AdvanceSequenceTo(-1));
     }
 
+    [Fact]
+    public void LiveDataBytes_FollowsPutsOverwritesRemovesBatchesAndDrops()
+    {
+        using var store = new InMemoryStore();
+        var a = store.GetOrCreatePartition("a");
+        a.Put(K(1), V(10));
+        a.Put(K(1), V(4));
+        a.Put(K(2), V(6));
+        Assert.Equal(2 + 4 + 2 + 6, store.LiveDataBytes);
+        a.Remove(K(2));
+        a.Remove(K(2));
+        Assert.Equal(6, store.LiveDataBytes);
+        using (var batch = store.CreateWriteBatch())
+        {
+            batch.Put(a, K(3), V(5));
+            batch.Put(a, K(3), V(7));
+            batch.Remove(a, K(1));
+            store.Write(batch);
+        }
+
+        Assert.Equal(9, store.LiveDataBytes);
+        store.GetOrCreatePartition("b").Put(K(1), V(100));
+        store.DropPartition("a");
+        Assert.Equal(102, store.LiveDataBytes);
+    }
+
     /// <summary>
     /// Writers and removers on several threads while another drains: applying every change set in order to a model of
     /// the disk gives exactly the store's final content, and a key that was only ever written and removed between two
