@@ -20,6 +20,8 @@ public sealed class BackupAppendPoint
         LastSequence = verification.LastCommit.Sequence;
         LastTime = verification.LastCommit.CreatedAt;
         DigestState = verification.CommittedDigestState;
+        RecordBytes = verification.RecordBytes;
+        Deltas = verification.Deltas;
     }
 
     public string Path { get; }
@@ -40,6 +42,12 @@ public sealed class BackupAppendPoint
     public long LastSequence { get; }
 
     public DateTimeOffset LastTime { get; }
+
+    /// <summary>Key and value bytes of the records (and removed keys) of the sound prefix, base and deltas.</summary>
+    public long RecordBytes { get; }
+
+    /// <summary>Delta segments in the sound prefix.</summary>
+    public int Deltas { get; }
 
     /// <summary>True when a journal can append deltas to this file (format version 2 or later).</summary>
     public bool CanAppend => FormatVersion >= BackupFormat.FirstDeltaVersion;

@@ -20,11 +20,20 @@ namespace EdgeModule.Backup.Journal;
 internal sealed class JournalFile : IDisposable
 {
     private readonly SafeFileHandle _handle;
+    private readonly bool _ownsHandle;
     private readonly Action<BackupFaultPoint>? _faultHook;
 
-    private JournalFile(SafeFileHandle handle, string path, long generation, long end, uint digestState, int lastIndex, long lastSequence, Action<BackupFaultPoint>? faultHook)
+    private JournalFile(SafeFileHandle handle, bool ownsHandle, string path, GenerationTail tail, Action<BackupFaultPoint>? faultHook)
+        : this(handle, ownsHandle, path, tail.Generation, tail.End, tail.DigestState, tail.LastIndex, tail.LastSequence, faultHook)
+    {
+        RecordBytes = tail.RecordBytes;
+    }
+
+    private JournalFile(
+        SafeFileHandle handle, bool ownsHandle, string path, long generation, long end, uint digestState, int lastIndex, long lastSequence, Action<BackupFaultPoint>? faultHook)
     {
         _handle = handle;
+        _ownsHandle = ownsHandle;
         Path = path;
         Generation = generation;
         EndOffset = end;
@@ -46,6 +55,9 @@ internal sealed class JournalFile : IDisposable
     public int LastIndex { get; private set; }
 
     public long LastSequence { get; private set; }
+
+    /// <summary>Key and value bytes of every record and removed key in the file: live and dead.</summary>
+    public long RecordBytes { get; private set; }
 
     /// <summary>Delta segments appended through this instance.</summary>
     public int DeltasAppended { get; private set; }
@@ -78,7 +90,10 @@ internal sealed class JournalFile : IDisposable
             }
 
             return new JournalFile(
-                handle, point.Path, point.Generation, point.SoundBytes, point.DigestState, point.LastSegmentIndex, point.LastSequence, faultHook);
+                handle, true, point.Path, point.Generation, point.SoundBytes, point.DigestState, point.LastSegmentIndex, point.LastSequence, faultHook)
+            {
+                RecordBytes = point.RecordBytes,
+            };
         }
         catch
         {
@@ -86,6 +101,26 @@ internal sealed class JournalFile : IDisposable
             throw;
         }
     }
+
+    /// <summary>Appends to a writer's temp file at <paramref name="tail"/> (its handle, not owned).</summary>
+    public static JournalFile Over(GenerationTail tail, string path, Action<BackupFaultPoint>? faultHook) =>
+        new(tail.Handle!, false, path, tail, faultHook);
+
+    /// <summary>Opens a generation just written (its tail is known, nothing after it) for appending.</summary>
+    public static JournalFile OpenAt(string path, GenerationTail tail, Action<BackupFaultPoint>? faultHook)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        if (RandomAccess.GetLength(handle) != tail.End)
+        {
+            handle.Dispose();
+            throw new BackupException($"The backup '{path}' does not end where it was just written ({tail.End} bytes).");
+        }
+
+        return new JournalFile(handle, true, path, tail, faultHook);
+    }
+
+    /// <summary>The tail to continue from: where the next delta goes.</summary>
+    public GenerationTail Tail => new(Generation, EndOffset, DigestState, LastIndex, LastSequence, RecordBytes);
 
     /// <summary>
     /// Appends <paramref name="changes"/> as the next delta segment and makes it durable. Returns the segment's bytes.
@@ -115,6 +150,7 @@ internal sealed class JournalFile : IDisposable
             DigestState = digestState;
             LastIndex++;
             LastSequence = changes.Sequence;
+            RecordBytes += totals.RecordBytes;
             DeltasAppended++;
             return totals.SegmentBytes;
         }
@@ -125,7 +161,13 @@ internal sealed class JournalFile : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        if (_ownsHandle)
+        {
+            _handle.Dispose();
+        }
+    }
 
     /// <summary>Frame bytes of a change set, about: what the delta's write buffer is sized for.</summary>
     internal static long EstimateBytes(InMemoryChangeSet changes) =>
