@@ -67,6 +67,9 @@ public sealed partial class BackupManager
                     // The base reaches the disk before the journal's lock is taken: under it only the (small) first delta is flushed.
                     Fault(BackupFaultPoint.FlushFile);
                     RandomAccess.FlushToDisk(file.SafeFileHandle);
+
+                    // The first delta starts at any offset: written through the page cache, like every delta.
+                    DirectIo.Disable(file.SafeFileHandle);
                     tail = continueTemp(new GenerationTail(generation, totals.FileBytes, digestState, 0, sequence, totals.RecordBytes) { Handle = file.SafeFileHandle });
                 }
 
