@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Files;
 using EdgeModule.Backup.Format;
 using EdgeModule.Backup.Internal;
 using EdgeModule.Backup.Journal;
@@ -29,99 +30,96 @@ public sealed partial class BackupManager
         DateTimeOffset? deadline,
         CancellationToken cancellationToken)
     {
-        lock (_gate)
+        // The steps of Backup (see the class remarks), with the journal's first delta before the rename.
+        EnsureFolderWritable();
+        using var folderLock = FolderLock.Acquire(Folder, _time, deadline, cancellationToken);
+        var snapshotOpen = true;
+        string? tempPath = null;
+        var renamed = false;
+        FrameWriter? frames = null;
+        try
         {
-            var snapshotOpen = true;
-            string? tempPath = null;
-            var renamed = false;
-            FrameWriter? frames = null;
-            try
+            CheckDeadline(deadline, 0, cancellationToken);
+            var started = _time.GetTimestamp();
+            var generation = NextGeneration();
+            var finalPath = Path.Combine(Folder, GenerationFiles.FileName(generation));
+            var sequence = snapshot.Sequence;
+            SnapshotWriter.Totals totals;
+            GenerationTail tail;
+            Fault(BackupFaultPoint.CreateTemp);
+            using (var file = SafeFile.CreateUnique(Folder, GenerationFiles.TempPrefix(generation), GenerationFiles.TempSuffix, out tempPath))
             {
-                EnsureFolderWritable();
-                using var folderLock = FolderLock.Acquire(Folder);
-                CheckDeadline(deadline, 0, cancellationToken);
-                var started = _time.GetTimestamp();
-                var generation = NextGeneration();
-                var finalPath = Path.Combine(Folder, GenerationFiles.FileName(generation));
-                tempPath = finalPath + GenerationFiles.TempSuffix;
-                var sequence = snapshot.Sequence;
-                SnapshotWriter.Totals totals;
-                GenerationTail tail;
-                Fault(BackupFaultPoint.CreateTemp);
-                using (var file = CreatePrivateFile(tempPath))
+                uint digestState;
+                frames = new FrameWriter(
+                    file, 0, _options.WriteBufferBytes,
+                    () => CheckDeadline(deadline, frames?.WrittenOffset ?? 0, cancellationToken), _options.FaultHook, _options.DirectIo);
+                using (frames)
                 {
-                    uint digestState;
-                    frames = new FrameWriter(
-                        file.SafeFileHandle, 0, _options.WriteBufferBytes,
-                        () => CheckDeadline(deadline, frames?.WrittenOffset ?? 0, cancellationToken), _options.FaultHook, _options.DirectIo);
-                    using (frames)
-                    {
-                        totals = SnapshotWriter.Write(
-                            frames, snapshot, store.BackendName, store.Identity, generation, _time.GetUtcNow(), () => _time.GetElapsedTime(started));
-                        digestState = frames.CompleteDigestState();
-                    }
-
-                    snapshot.Dispose();
-                    snapshotOpen = false;
-
-                    // The base reaches the disk before the journal's lock is taken: under it only the (small) first delta is flushed.
-                    Fault(BackupFaultPoint.FlushFile);
-                    RandomAccess.FlushToDisk(file.SafeFileHandle);
-
-                    // The first delta starts at any offset: written through the page cache, like every delta.
-                    DirectIo.Disable(file.SafeFileHandle);
-                    tail = continueTemp(new GenerationTail(generation, totals.FileBytes, digestState, 0, sequence, totals.RecordBytes) { Handle = file.SafeFileHandle });
+                    totals = SnapshotWriter.Write(
+                        frames, snapshot, store.BackendName, store.Identity, generation, _time.GetUtcNow(), () => _time.GetElapsedTime(started));
+                    digestState = frames.CompleteDigestState();
                 }
 
-                Fault(BackupFaultPoint.Rename);
-                File.Move(tempPath, finalPath, overwrite: false);
-                renamed = true;
-                Fault(BackupFaultPoint.FlushDirectory);
-                DirectorySync.Flush(Folder);
-                switchTo(finalPath, tail with { Handle = null });
+                snapshot.Dispose();
+                snapshotOpen = false;
 
-                var elapsed = _time.GetElapsedTime(started);
-                var speed = totals.FileBytes / Math.Max(elapsed.TotalSeconds, 1e-6);
-                RecordSpeed(speed, SpeedSource.Measured, tail.End);
-                var deleted = PruneOldGenerations();
-                return new BackupResult
-                {
-                    Generation = generation,
-                    Path = finalPath,
-                    Sequence = tail.LastSequence,
-                    Partitions = totals.Partitions,
-                    Records = totals.Records,
-                    RecordBytes = totals.RecordBytes,
-                    FileBytes = tail.End,
-                    Elapsed = elapsed,
-                    BytesPerSecond = speed,
-                    DeletedGenerations = deleted,
-                };
+                // The base reaches the disk before the journal's lock is taken: under it only the (small) first delta is flushed.
+                Fault(BackupFaultPoint.FlushFile);
+                RandomAccess.FlushToDisk(file);
+
+                // The first delta starts at any offset: written through the page cache, like every delta.
+                DirectIo.Disable(file);
+                tail = continueTemp(new GenerationTail(generation, totals.FileBytes, digestState, 0, sequence, totals.RecordBytes) { Handle = file });
             }
-            catch (Exception ex) when (ex is not FaultInjectedException && !renamed)
+
+            Fault(BackupFaultPoint.Rename);
+            File.Move(tempPath, finalPath, overwrite: false);
+            renamed = true;
+            Fault(BackupFaultPoint.FlushDirectory);
+            DirectorySync.Flush(Folder);
+            switchTo(finalPath, tail with { Handle = null });
+
+            var elapsed = _time.GetElapsedTime(started);
+            var speed = totals.FileBytes / Math.Max(elapsed.TotalSeconds, 1e-6);
+            RecordSpeed(speed, SpeedSource.Measured, tail.End);
+            var deleted = PruneOldGenerations();
+            return new BackupResult
             {
-                if (snapshotOpen)
-                {
-                    snapshot.Dispose();
-                }
-
-                if (tempPath is not null)
-                {
-                    TryDelete(tempPath);
-                }
-
-                var translated = Translate(ex, tempPath ?? Folder, frames?.WrittenOffset ?? 0);
-                if (ReferenceEquals(translated, ex))
-                {
-                    throw;
-                }
-
-                throw translated;
-            }
-            catch (Exception ex) when (ex is not FaultInjectedException && !snapshotOpen)
+                Generation = generation,
+                Path = finalPath,
+                Sequence = tail.LastSequence,
+                Partitions = totals.Partitions,
+                Records = totals.Records,
+                RecordBytes = totals.RecordBytes,
+                FileBytes = tail.End,
+                Elapsed = elapsed,
+                BytesPerSecond = speed,
+                DeletedGenerations = deleted,
+            };
+        }
+        catch (Exception ex) when (ex is not FaultInjectedException && !renamed)
+        {
+            if (snapshotOpen)
             {
-                throw new BackupException($"A new backup generation was written but making it durable failed: {ex.Message}", ex);
+                snapshot.Dispose();
             }
+
+            if (tempPath is not null)
+            {
+                TryDelete(tempPath);
+            }
+
+            var translated = Translate(ex, tempPath ?? Folder, frames?.WrittenOffset ?? 0);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+        catch (Exception ex) when (ex is not FaultInjectedException)
+        {
+            throw new BackupException($"A new backup generation was written but making it durable failed: {ex.Message}", ex);
         }
     }
 
@@ -129,7 +127,7 @@ public sealed partial class BackupManager
     /// Point-in-time restore of one file (the offline tool): its base, then its deltas up to <paramref name="until"/>,
     /// into an empty store, outside the generation bookkeeping. Throws as <see cref="RestoreFile(string, IKeyValueStore, CancellationToken)"/>.
     /// </summary>
-    public RestoreResult RestoreFile(string path, IKeyValueStore store, RestorePoint until, CancellationToken cancellationToken = default)
+    public RestoreResult RestoreFileUpTo(string path, IKeyValueStore store, RestorePoint until, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(store);

@@ -10,11 +10,11 @@ namespace EdgeModule;
 /// </summary>
 public sealed class ModuleClients : IAsyncDisposable
 {
-    public ModuleClients(TransportSettings settings, ILoggerFactory loggerFactory, TimeProvider time)
+    public ModuleClients(TransportOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        Inputs = new ModuleClient(settings.Inputs, loggerFactory, time);
-        Upstream = settings.Upstream is null ? Inputs : new ModuleClient(settings.Upstream, loggerFactory, time);
+        ArgumentNullException.ThrowIfNull(options);
+        Inputs = new ModuleClient(options.Inputs, loggerFactory, time);
+        Upstream = options.Upstream is null ? Inputs : new ModuleClient(options.Upstream, loggerFactory, time);
     }
 
     public ModuleClient Inputs { get; }

@@ -1,4 +1,6 @@
+using EdgeModule.Messaging;
 using EdgeModule.Messaging.Forwarding;
+using EdgeModule.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,8 +13,8 @@ namespace EdgeModule;
 /// acknowledged is already checkpointed, one in flight is sent again after the restart — then close the upstream.
 /// </summary>
 public sealed partial class PumpService(
-    ModuleSettings settings,
-    MessageStoreService stores,
+    ModuleOptions options,
+    MessageStore store,
     ModuleClients clients,
     FlowCounters counters,
     TimeProvider time,
@@ -35,7 +37,7 @@ public sealed partial class PumpService(
         // acknowledgements comes back, is paid once per 2000 messages (end to end measured 10.7k msg/s with batches of
         // 400, 15.6k with 2000). A batch is never more than 4 MiB of records, and never waits to fill up.
         const int batch = 2000;
-        var pump = new MessagePump(stores.Store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions { BatchSize = batch }, time,
+        var pump = new MessagePump(store, new UpstreamSender(clients.Upstream, counters, time), new MessagePumpOptions { BatchSize = batch }, time,
             loggerFactory.CreateLogger<MessagePump>());
         _running = Task.WhenAll(
             Task.Run(() => pump.RunAsync(_stopping.Token), CancellationToken.None),
@@ -47,7 +49,7 @@ public sealed partial class PumpService(
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Log.PumpStopped(_logger, string.Join(", ", stores.Store.GetStats().Endpoints.Select(e => $"{e.Endpoint}@{e.Checkpoint} ({e.Undelivered} left)")));
+        Log.PumpStopped(_logger, string.Join(", ", store.GetStats().Endpoints.Select(e => $"{e.Endpoint}@{e.Checkpoint} ({e.Undelivered} left)")));
         if (clients.UpstreamIsSeparate)
         {
             await clients.Upstream.CloseAsync(cancellationToken).ConfigureAwait(false);
@@ -76,12 +78,12 @@ public sealed partial class PumpService(
     /// <summary>A summary line when something moved, so an operator (or a newcomer's first run) sees the flow.</summary>
     private async Task ReportFlowAsync(CancellationToken cancellationToken)
     {
-        if (settings.Messaging.StatsInterval <= TimeSpan.Zero)
+        if (options.Messaging.StatsInterval <= TimeSpan.Zero)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(settings.Messaging.StatsInterval, time);
+        using var timer = new PeriodicTimer(options.Messaging.StatsInterval, time);
         long received = 0, forwarded = 0;
         try
         {
@@ -90,7 +92,7 @@ public sealed partial class PumpService(
                 var (r, f) = (counters.Received, counters.Forwarded);
                 if (r != received || f != forwarded)
                 {
-                    Log.Flow(_logger, r, r - received, f, f - forwarded, counters.Refused, MessageStoreService.Describe(stores.Store.GetStats()));
+                    Log.Flow(_logger, r, r - received, f, f - forwarded, counters.Refused, store.GetStats().DescribeEndpoints());
                     (received, forwarded) = (r, f);
                 }
             }

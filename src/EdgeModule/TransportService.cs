@@ -1,3 +1,4 @@
+using EdgeModule.Messaging;
 using EdgeModule.Storage;
 using EdgeModule.Transport.Mqtt;
 using Microsoft.Extensions.Hosting;
@@ -13,8 +14,8 @@ namespace EdgeModule;
 /// dropped (acknowledged): redelivery cannot fix it.
 /// </summary>
 public sealed class TransportService(
-    ModuleSettings settings,
-    MessageStoreService stores,
+    ModuleOptions options,
+    MessageStore store,
     ModuleClients clients,
     FlowCounters counters,
     ILogger<TransportService> logger) : IHostedService, IDisposable
@@ -25,7 +26,7 @@ public sealed class TransportService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await clients.Inputs.SetMessageHandlerAsync(OnInputAsync, cancellationToken).ConfigureAwait(false);
-        Log.Accepting(logger, string.Join(',', settings.Messaging.Routes.Inputs), settings.Messaging.Routes.ToString());
+        Log.Accepting(logger, string.Join(',', options.Messaging.Routes.Inputs), options.Messaging.Routes.ToString());
 
         // Connect in the background: edgeHub (or the broker) may come up after the module; the client retries.
         _opening = OpenAsync();
@@ -65,7 +66,7 @@ public sealed class TransportService(
         var input = message.InputName ?? string.Empty;
         try
         {
-            stores.Store.Enqueue(input, message.ToEdgeMessage());
+            store.Enqueue(input, message.ToEdgeMessage());
             counters.AddReceived();
         }
         catch (StorageException ex)

@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Files;
 using System.Globalization;
 using EdgeModule.Backup.Format;
 using EdgeModule.Backup.Internal;
@@ -70,7 +71,7 @@ internal sealed class JournalFile : IDisposable
         BackupAppendPoint point, string quarantineFolder, TimeProvider time, Action<BackupFaultPoint>? faultHook, out string? tailCopy)
     {
         tailCopy = null;
-        var handle = File.OpenHandle(point.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var handle = SafeFile.OpenReadWrite(point.Path);
         try
         {
             var length = RandomAccess.GetLength(handle);
@@ -109,7 +110,7 @@ internal sealed class JournalFile : IDisposable
     /// <summary>Opens a generation just written (its tail is known, nothing after it) for appending.</summary>
     public static JournalFile OpenAt(string path, GenerationTail tail, Action<BackupFaultPoint>? faultHook)
     {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        var handle = SafeFile.OpenReadWrite(path);
         if (RandomAccess.GetLength(handle) != tail.End)
         {
             handle.Dispose();
@@ -177,19 +178,13 @@ internal sealed class JournalFile : IDisposable
     private static string CopyTail(
         SafeFileHandle handle, BackupAppendPoint point, long length, string quarantineFolder, TimeProvider time, Action<BackupFaultPoint>? faultHook)
     {
-        Directory.CreateDirectory(quarantineFolder);
+        SafeFile.CreatePrivateFolder(quarantineFolder);
         var name = string.Create(
             CultureInfo.InvariantCulture,
             $"{System.IO.Path.GetFileName(point.Path)}.tail-{point.SoundBytes}-{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}");
         var target = System.IO.Path.Combine(quarantineFolder, name);
         faultHook?.Invoke(BackupFaultPoint.CopyTornTail);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var copy = new FileStream(target, options))
+        using (var copy = SafeFile.CreateNew(target))
         {
             var buffer = new byte[1 << 20];
             for (var offset = point.SoundBytes; offset < length;)
@@ -200,11 +195,11 @@ internal sealed class JournalFile : IDisposable
                     break;
                 }
 
-                copy.Write(buffer, 0, n);
+                RandomAccess.Write(copy, buffer.AsSpan(0, n), offset - point.SoundBytes);
                 offset += n;
             }
 
-            copy.Flush(flushToDisk: true);
+            RandomAccess.FlushToDisk(copy);
         }
 
         DirectorySync.Flush(quarantineFolder);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EdgeModule.Backup.Files;
 using EdgeModule.Backup.Format;
 using EdgeModule.Storage;
 using Microsoft.Win32.SafeHandles;
@@ -95,12 +96,16 @@ public sealed class BackupReader : IDisposable
 
     public int CommittedSegments { get; private set; }
 
+    /// <summary>Frames read and found sound so far (their CRC and their place in the file), optional frames included.</summary>
+    public long FramesRead { get; private set; }
+
     public long FileLength => _frames.FileLength;
 
     public static BackupReader Open(string path, int bufferSize = DefaultBufferSize)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        // Never follows a symbolic link, never blocks on a FIFO: anything but a regular file throws NotRegularFileException.
+        var handle = SafeFile.OpenRead(path);
         return new BackupReader(path, handle, bufferSize);
     }
 
@@ -134,6 +139,7 @@ public sealed class BackupReader : IDisposable
             }
 
             var kind = Dispatch(type, payload);
+            FramesRead++;
             _digestState = Crc32C.AppendUInt32(_digestState, crc);
             if (kind == BackupEntryKind.Commit)
             {

@@ -68,6 +68,25 @@ public sealed record BackupVerification
     /// <summary>The offset of the first frame that failed, when one did (also of a torn tail).</summary>
     public long? FirstBadOffset { get; init; }
 
+    /// <summary>
+    /// Frames read and found sound before the first bad one (every frame of a sound file), whether or not a commit
+    /// frame vouched for them: what an operator wants to know about a damaged file. <see cref="Partitions"/>,
+    /// <see cref="Records"/> and <see cref="RecordBytes"/> count only committed segments, which is what a restore uses.
+    /// </summary>
+    public long FramesRead { get; init; }
+
+    /// <summary>Partition frames read before the first bad frame (committed or not).</summary>
+    public long PartitionsRead { get; init; }
+
+    /// <summary>Record frames read before the first bad frame (committed or not).</summary>
+    public long RecordsRead { get; init; }
+
+    /// <summary>Key and value bytes of <see cref="RecordsRead"/>.</summary>
+    public long RecordBytesRead { get; init; }
+
+    /// <summary>Bytes of the file read and found sound: up to the first bad frame, or the whole file when sound.</summary>
+    public long BytesRead { get; init; }
+
     /// <summary>What failed, in words, when something did.</summary>
     public string? Reason { get; init; }
 }

@@ -260,7 +260,7 @@ public sealed class BackupJournalTests : IDisposable
         foreach (var (sequence, content) in states)
         {
             using var target = new InMemoryStore();
-            var result = Manager().RestoreFile(path, target, new RestorePoint(Sequence: sequence + 0), Ct);
+            var result = Manager().RestoreFileUpTo(path, target, new RestorePoint(Sequence: sequence + 0), Ct);
             StoreContent.AssertEqual(content, target);
             Assert.Equal(states.FindIndex(s => s.Sequence == sequence), result.DeltasApplied);
         }
