@@ -1,5 +1,6 @@
 using EdgeModule.Messaging;
 using EdgeModule.Storage;
+using EdgeModule.Store;
 using EdgeModule.Transport.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed class TransportService(
     MessageStore store,
     ModuleClients clients,
     FlowCounters counters,
+    ModuleJournal journal,
     ILogger<TransportService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -79,6 +81,13 @@ public sealed class TransportService(
         {
             store.Enqueue(input, message.ToEdgeMessage());
             counters.AddReceived();
+
+            // AcknowledgeAfterCheckpoint: the PUBACK waits for the journal's delta holding the message (a group commit
+            // that starts as soon as someone waits); the transport keeps receiving meanwhile and acknowledges in order.
+            if (options.Backup.AcknowledgeAfterCheckpoint)
+            {
+                return journal.WhenDurableAsync(cancellationToken);
+            }
         }
         catch (StorageException ex)
         {

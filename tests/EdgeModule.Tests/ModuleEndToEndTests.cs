@@ -12,12 +12,14 @@ public sealed class ModuleEndToEndTests
     private const int N = 10_000;
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(ModuleEnvironment.ShutdownWaitSeconds);
 
-    [Fact]
-    public async Task Module_UpstreamDownThenSigterm_BacksUpAndDeliversAllAfterRestartInOrderByteIdentical()
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1000")]
+    public async Task Module_UpstreamDownThenSigterm_BacksUpAndDeliversAllAfterRestartInOrderByteIdentical(string checkpointIntervalMs)
     {
         using var env = new ModuleEnvironment();
         env.Upstream.Stop();
-        var variables = env.Variables();
+        var variables = env.Variables(extra: [("CheckpointIntervalMs", checkpointIntervalMs)]);
 
         using (var module = await ModuleProcess.StartConnectedAsync(variables))
         {
@@ -29,7 +31,9 @@ public sealed class ModuleEndToEndTests
             var took = await module.WaitForExitAsync(ShutdownWait);
             Assert.Equal(0, module.ExitCode);
             Assert.True(took < ShutdownWait, $"exit took {took}");
-            Assert.Matches($@"Backup generation 1 written to .*: \d+ bytes, {N} messages \(output1={N}\)", module.Output);
+            Assert.Matches(checkpointIntervalMs == "0"
+                ? $@"Backup generation 1 written to .*: \d+ bytes, {N} messages \(output1={N}\)"
+                : $@"Journal flushed at shutdown: \d+ bytes in \d+ ms; .*backup-0+1\.ebk holds \d+ deltas, \d+ bytes; {N} messages \(output1={N}\)", module.Output);
         }
 
         Assert.Single(env.Generations);

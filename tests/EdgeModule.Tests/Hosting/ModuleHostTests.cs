@@ -85,7 +85,7 @@ public sealed class ModuleHostTests : IDisposable
         Assert.True(_log.IndexOf("Backup generation 2 written") < _log.IndexOf("Store closed."));
     }
 
-    private IHost Build()
+    private IHost Build(string checkpointIntervalMs = "0")
     {
         var options = ModuleOptions.Bind(new Dictionary<string, string?>
         {
@@ -96,6 +96,7 @@ public sealed class ModuleHostTests : IDisposable
             ["MqttPort"] = _env.Receiving.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MqttDeviceId"] = "d",
             ["MqttModuleId"] = "m",
+            ["CheckpointIntervalMs"] = checkpointIntervalMs,
         });
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(_log);
