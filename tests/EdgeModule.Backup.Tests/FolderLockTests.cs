@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using EdgeModule.Backup.Files;
 using EdgeModule.Backup.Internal;
 using EdgeModule.Backup.Tests.Support;
 using EdgeModule.Storage.InMemory;
@@ -120,6 +122,42 @@ public sealed class FolderLockTests : IDisposable
         await child.WaitForExitAsync(Ct).WaitAsync(Bound, Ct);
         Assert.Equal(0, child.ExitCode);
         Assert.Equal(2, new BackupManager(new BackupOptions { Folder = _folder.Path }).Backup(store, cancellationToken: Ct).Generation);
+    }
+
+    [Fact]
+    public async Task Backup_LockOfThisProcessLingersInAForkedChild_WaitsForItInsteadOfFailing()
+    {
+        // What a child forked by Process.Start does between fork and exec: it keeps a copy of the lock's descriptor, so
+        // the lock of an operation that just ended here is still held, with this process's pid in the file.
+        var path = Path.Combine(_folder.Path, "backup.lock");
+        var lingering = SafeFile.OpenOrCreate(path);
+        Assert.True(SafeFile.TryLockExclusive(lingering));
+        RandomAccess.Write(lingering, Encoding.ASCII.GetBytes($"{Environment.ProcessId,-20}\n"), 0);
+        using var exec = new CancellationTokenSource();
+        exec.Token.Register(lingering.Dispose);
+        exec.CancelAfter(TimeSpan.FromMilliseconds(200));
+        using var store = Store(1);
+
+        var result = await Task.Run(() => new BackupManager(new BackupOptions { Folder = _folder.Path }).Backup(store, cancellationToken: Ct), Ct)
+            .WaitAsync(Bound, Ct);
+
+        Assert.True(exec.IsCancellationRequested);
+        Assert.Equal(1, result.Generation);
+    }
+
+    [Fact]
+    public void Backup_LockHeldByThisProcessElsewhere_FailsAtItsDeadlineSayingSo()
+    {
+        var path = Path.Combine(_folder.Path, "backup.lock");
+        using var held = SafeFile.OpenOrCreate(path);
+        Assert.True(SafeFile.TryLockExclusive(held));
+        RandomAccess.Write(held, Encoding.ASCII.GetBytes($"{Environment.ProcessId,-20}\n"), 0);
+        using var store = Store(1);
+
+        var ex = Assert.Throws<BackupFolderException>(
+            () => new BackupManager(new BackupOptions { Folder = _folder.Path }).Backup(store, DateTimeOffset.UtcNow.AddMilliseconds(100), Ct));
+
+        Assert.Contains("locked by this process", ex.Message, StringComparison.Ordinal);
     }
 
     private Process StartChild()
