@@ -159,7 +159,9 @@ public sealed partial class BackupManager
 
             _lastBackupBytes = newest.Bytes;
             var micros = BinaryPrimitives.ReadUInt64LittleEndian(payload[36..]);
-            if (_speedSource == SpeedSource.Unknown && micros > 0)
+
+            // A journal's delta (segment index above 0) ends the file: its time is that of the delta, not of the file.
+            if (_speedSource == SpeedSource.Unknown && micros > 0 && BinaryPrimitives.ReadUInt32LittleEndian(payload) == 0)
             {
                 _bytesPerSecond = newest.Bytes / (micros / 1e6);
                 _speedSource = SpeedSource.LastBackupFile;

@@ -51,7 +51,8 @@ public sealed partial class BackupManager
         foreach (var generation in ListGenerations())
         {
             var started = _time.GetTimestamp();
-            var verification = RestoreApplier.Apply(generation.Path, store, _options, cancellationToken);
+            var replayed = RestoreApplier.Apply(generation.Path, store, _options, until: null, cancellationToken);
+            var verification = replayed.Verdict;
             switch (verification.Problem)
             {
                 case BackupProblem.UnsupportedVersion:
@@ -95,6 +96,9 @@ public sealed partial class BackupManager
                 Quarantined = quarantined,
                 Problems = problems,
                 LeftoversDeleted = leftovers,
+                AppendPoint = Journal.BackupAppendPoint.From(verification),
+                DeltasApplied = replayed.DeltasApplied,
+                DroppedTailBytes = verification.DroppedTailBytes,
             };
         }
 

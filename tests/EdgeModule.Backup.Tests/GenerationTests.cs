@@ -197,7 +197,7 @@ public sealed class GenerationTests : IDisposable
         var ex = Assert.Throws<BackupVersionNotSupportedException>(() => manager.Restore(target, Ct));
 
         Assert.Equal(7, ex.FileVersion);
-        Assert.Equal(1, ex.SupportedVersion);
+        Assert.Equal(Backup.Format.BackupFormat.CurrentVersion, ex.SupportedVersion);
         Assert.Contains("version 7", ex.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(path));
         Assert.False(Directory.Exists(manager.QuarantineFolder));

@@ -71,6 +71,16 @@ public static partial class SafeFile
     }
 
     /// <summary>
+    /// Opens an existing regular file for reading and writing (a journal appending to a generation), with the checks
+    /// of <see cref="OpenRead"/>.
+    /// </summary>
+    public static SafeFileHandle OpenReadWrite(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Native.Supported ? Native.OpenExisting(path, write: true, append: false, create: false) : Fallback.Open(path, write: true, append: false, create: false);
+    }
+
+    /// <summary>
     /// Opens a regular file for reading and writing (or for appending, when <paramref name="append"/>), creating it
     /// with mode 0600 when missing. A symbolic link, FIFO, folder or device under the name throws
     /// <see cref="NotRegularFileException"/> and is left as it is.

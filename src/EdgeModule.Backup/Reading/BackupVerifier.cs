@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Format;
 namespace EdgeModule.Backup;
 
 /// <summary>Checks a whole backup file without applying anything; the offline verify/inspect tool is built on this.</summary>
@@ -50,6 +51,21 @@ public static class BackupVerifier
                 {
                     kind = reader.Read();
                 }
+                catch (BackupCorruptException ex) when (reader.Header?.FormatVersion >= BackupFormat.FirstDeltaVersion && reader.CommittedSegments > 0)
+                {
+                    // After the base's commit, damage is the torn tail of an append: the prefix up to the last commit is
+                    // what the journal had made durable.
+                    return Summary(path, reader, counts) with
+                    {
+                        Problem = BackupProblem.None,
+                        BytesRead = ex.Offset,
+                        LongestKey = maxKey,
+                        LongestValue = maxValue,
+                        FirstBadOffset = ex.Offset,
+                        Reason = ex.Reason,
+                        DroppedTailBytes = reader.FileLength - reader.CommittedOffset,
+                    };
+                }
                 catch (BackupCorruptException ex)
                 {
                     return Summary(path, reader, counts) with
@@ -87,8 +103,12 @@ public static class BackupVerifier
                             LongestKey = maxKey,
                             LongestValue = maxValue,
                         };
-                    case BackupEntryKind.Partition:
+                    case BackupEntryKind.Partition or BackupEntryKind.DropPartition:
                         counts.PartitionsRead++;
+                        break;
+                    case BackupEntryKind.Remove:
+                        counts.RecordsRead++;
+                        counts.RecordBytesRead += reader.Key.Length;
                         break;
                     case BackupEntryKind.Record:
                         counts.RecordsRead++;
@@ -97,7 +117,12 @@ public static class BackupVerifier
                         maxValue = Math.Max(maxValue, reader.Value.Length);
                         break;
                     case BackupEntryKind.Commit:
-                        counts.Partitions += reader.LastCommit!.Partitions;
+                        if (reader.LastCommit!.Index == 0)
+                        {
+                            counts.BaseBytes = reader.CommittedOffset;
+                        }
+
+                        counts.Partitions += reader.LastCommit.Partitions;
                         counts.Records += reader.LastCommit.Records;
                         counts.RecordBytes += reader.LastCommit.RecordBytes;
                         break;
@@ -114,6 +139,8 @@ public static class BackupVerifier
         Header = reader.Header,
         LastCommit = reader.LastCommit,
         Segments = reader.CommittedSegments,
+        Deltas = Math.Max(reader.CommittedSegments - 1, 0),
+        BaseBytes = counts.BaseBytes,
         Partitions = counts.Partitions,
         Records = counts.Records,
         RecordBytes = counts.RecordBytes,
@@ -124,6 +151,7 @@ public static class BackupVerifier
         BytesRead = reader.EntryOffset,
         FileBytes = reader.FileLength,
         SoundBytes = reader.CommittedOffset,
+        CommittedDigestState = reader.CommittedDigestState,
     };
 
     /// <summary>Committed totals (what a restore uses) and everything read so far (what an operator wants to see).</summary>
@@ -135,5 +163,6 @@ public static class BackupVerifier
         public long PartitionsRead;
         public long RecordsRead;
         public long RecordBytesRead;
+        public long BaseBytes;
     }
 }
