@@ -56,7 +56,7 @@ public sealed class RestoreMarkingTests : IDisposable
 
         Assert.Equal(newer.Path, ex.Path);
         Assert.Equal(9, ex.FileVersion);
-        Assert.Equal(1, ex.SupportedVersion);
+        Assert.Equal(Format.BackupFormat.CurrentVersion, ex.SupportedVersion);
         Assert.Contains(newer.Path, ex.Message, StringComparison.Ordinal);
         Assert.Empty(target.ListPartitions());
         Assert.Equal(bytesBefore, File.ReadAllBytes(newer.Path));
