@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Format;
 using EdgeModule.Backup.Tests.Support;
 using EdgeModule.Storage.InMemory;
 
@@ -56,7 +57,7 @@ public sealed class RestoreMarkingTests : IDisposable
 
         Assert.Equal(newer.Path, ex.Path);
         Assert.Equal(9, ex.FileVersion);
-        Assert.Equal(Format.BackupFormat.CurrentVersion, ex.SupportedVersion);
+        Assert.Equal(BackupFormat.CurrentVersion, ex.SupportedVersion);
         Assert.Contains(newer.Path, ex.Message, StringComparison.Ordinal);
         Assert.Empty(target.ListPartitions());
         Assert.Equal(bytesBefore, File.ReadAllBytes(newer.Path));
