@@ -87,6 +87,17 @@ public static class BackupInspector
         {
             case BackupProblem.None:
                 output.WriteLine(string.Create(inv, $"  {v.Partitions} partitions, {v.Records} records, {v.RecordBytes} bytes of keys and values, file {v.FileBytes} bytes, {v.Segments} committed segment(s)"));
+                if (v.Deltas > 0)
+                {
+                    output.WriteLine(string.Create(inv, $"  base {v.BaseBytes} bytes, {v.Deltas} delta(s)"));
+                }
+
+                if (v.DroppedTailBytes > 0)
+                {
+                    // A journal append cut short: not damage, what the journal had made durable ends at the last commit.
+                    output.WriteLine(string.Create(inv, $"  torn tail: {v.DroppedTailBytes} bytes after the last commit at offset {v.SoundBytes} ({v.Reason}); a restore drops them"));
+                }
+
                 output.WriteLine("  SOUND");
                 return true;
             case BackupProblem.Corrupt:

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using EdgeModule.Backup;
 using EdgeModule.Storage.InMemory;
 
@@ -131,4 +132,25 @@ public sealed class BackupInspectorTests : IDisposable
         Assert.DoesNotContain(-1, order);
         Assert.Equal(order.Order(), order);
     }
+
+    [Fact]
+    public void Run_JournalFileWithTornTail_IsSoundAndShowsDeltasAndTheTail()
+    {
+        var path = Path.Combine(_folder.FullName, "backup-000000000001.ebk");
+        File.Copy(Path.Combine(GoldenFolder(), "v2-deltas.ebk"), path);
+        File.AppendAllText(path, "torn!");
+        var verification = BackupVerifier.Verify(path, TestContext.Current.CancellationToken);
+        var output = new StringWriter();
+
+        Assert.Equal(0, BackupInspector.Run([path], output));
+
+        var text = output.ToString();
+        Assert.Contains($"base {verification.BaseBytes} bytes, {verification.Deltas} delta(s)", text, StringComparison.Ordinal);
+        Assert.Contains($"torn tail: 5 bytes after the last commit at offset {verification.SoundBytes}", text, StringComparison.Ordinal);
+        Assert.Contains("SOUND", text, StringComparison.Ordinal);
+        Assert.True(verification.Deltas > 0);
+    }
+
+    private static string GoldenFolder([CallerFilePath] string thisFile = "") =>
+        Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "EdgeModule.Backup.Tests", "Golden");
 }
