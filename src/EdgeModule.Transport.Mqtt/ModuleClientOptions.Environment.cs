@@ -121,6 +121,15 @@ public sealed partial class ModuleClientOptions
             {
                 errors.Add($"{prefix}{file}='{path}' does not exist");
             }
+            else if (file != "MqttClientKeyFile" && get(prefix + file) is { } pem && PemCertificateProblem(pem) is { } problem)
+            {
+                errors.Add($"{prefix}{file}='{pem}' is not a readable PEM certificate ({problem})");
+            }
+        }
+
+        if ((certFile is null) != (get(prefix + "MqttClientKeyFile") is null))
+        {
+            errors.Add($"{prefix}MqttClientCertFile and {prefix}MqttClientKeyFile must be set together");
         }
 
         var deviceId = get(prefix + "MqttDeviceId") ?? get("IOTEDGE_DEVICEID");
@@ -144,6 +153,24 @@ public sealed partial class ModuleClientOptions
             ClientCertificateFile = certFile,
             ClientKeyFile = get(prefix + "MqttClientKeyFile"),
         };
+    }
+
+    /// <summary>
+    /// Why the file cannot serve as a PEM certificate (a CA bundle or a client certificate), or null when it can: read
+    /// at start, so a wrong file stops the module with its variable named instead of failing every TLS handshake later.
+    /// </summary>
+    private static string? PemCertificateProblem(string path)
+    {
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            return certificates.Count == 0 ? "no CERTIFICATE block in it" : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return ex.Message.TrimEnd('.');
+        }
     }
 
     /// <summary>Knobs shared by every mode; returns a function applying them once the mode is known.</summary>

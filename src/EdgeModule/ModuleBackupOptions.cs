@@ -1,7 +1,7 @@
 namespace EdgeModule;
 
 /// <summary>The backup part of the configuration: in-memory mode backs up at shutdown and restores at startup.</summary>
-public sealed class BackupSettings
+public sealed class ModuleBackupOptions
 {
     /// <summary>EnableNonPersistentStorageBackup as set (default false).</summary>
     public bool Requested { get; init; }
@@ -14,23 +14,26 @@ public sealed class BackupSettings
 
     public required string Folder { get; init; }
 
-    public static BackupSettings FromEnvironment(EnvironmentReader env, StorageSettings storage)
+    /// <summary>True when BackupFolder was not set (it is then under StorageFolder).</summary>
+    public bool FolderIsDefault { get; init; }
+
+    public static ModuleBackupOptions Read(SettingsReader env, ModuleStorageOptions storage)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(storage);
         var requested = env.Boolean("EnableNonPersistentStorageBackup", false);
-        var settings = new BackupSettings
+        var folder = env.String("BackupFolder");
+        if (folder is not null && !Path.IsPathFullyQualified(folder))
+        {
+            env.Invalid("BackupFolder", folder, "use an absolute path (a mounted folder)");
+        }
+
+        return new ModuleBackupOptions
         {
             Requested = requested,
             Enabled = requested && !storage.UsePersistentStorage,
-            Folder = env.String("BackupFolder") ?? Path.Combine(storage.StorageFolder, "backup"),
+            Folder = folder ?? Path.Combine(storage.StorageFolder, "backup"),
+            FolderIsDefault = folder is null,
         };
-
-        if (settings.Enabled)
-        {
-            StorageSettings.EnsureWritableFolder("BackupFolder", settings.Folder);
-        }
-
-        return settings;
     }
 }

@@ -3,7 +3,7 @@ using EdgeModule.Messaging;
 namespace EdgeModule;
 
 /// <summary>The message store and routing part of the configuration (IoT Edge names where IoT Edge has one).</summary>
-public sealed class MessagingSettings
+public sealed class MessagingOptions
 {
     public TimeSpan TimeToLive { get; init; } = MessageStoreOptions.DefaultTimeToLive;
 
@@ -14,7 +14,7 @@ public sealed class MessagingSettings
     /// <summary>Seconds between the flow summaries (received, forwarded, queued) in the log; 0 turns them off.</summary>
     public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    public static MessagingSettings FromEnvironment(EnvironmentReader env)
+    public static MessagingOptions Read(SettingsReader env)
     {
         ArgumentNullException.ThrowIfNull(env);
         var routes = RouteTable.Default;
@@ -26,12 +26,12 @@ public sealed class MessagingSettings
             }
             catch (FormatException e)
             {
-                throw SettingsException.Invalid("Routes", raw,
+                env.Invalid("Routes", raw,
                     $"use input=endpoint[,endpoint…][;input=…] with names of ASCII letters, digits, '-', '_', '.' ({e.Message.TrimEnd('.')})");
             }
         }
 
-        return new MessagingSettings
+        return new MessagingOptions
         {
             TimeToLive = TimeSpan.FromSeconds(env.Int64("TimeToLiveSecs", (long)MessageStoreOptions.DefaultTimeToLive.TotalSeconds, 1, int.MaxValue)),
             CleanupInterval = TimeSpan.FromSeconds(env.Int64("MessageCleanupIntervalSecs", (long)MessageStoreOptions.DefaultCleanupInterval.TotalSeconds, 1, int.MaxValue)),
