@@ -121,6 +121,11 @@ public sealed class ModuleClientPipelinedAckTests(BrokerFixture fixture) : IClas
             {
                 handler.Complete("m" + i);
             }
+
+            // A publish queued now leaves after the held PUBACKs; the broker's PUBACK for it means it has read them
+            // all. (Without this, reopening under the same client id at once could take the session over before
+            // the broker has read the PUBACKs still in the first connection's socket, and it would drop them.)
+            await client.SendEventAsync("out", new Message(new byte[1]), ct).WaitAsync(TestTimeouts.Signal, ct);
         }
 
         // Had any PUBACK stayed unwritten, the persistent session would hand that message over again before "after".

@@ -124,6 +124,14 @@ internal sealed unsafe partial class MosquittoConnection
             _ = LibcMethods.Read(wakeUp, &count, sizeof(ulong));
         }
 
+        // PUBACKs released since the last round leave before anything more is read: a message read now may be held,
+        // and would hold them (and the whole queue) behind it.
+        var released = WriteQueued();
+        if (released != 0 || _disconnectSeen)
+        {
+            return released;
+        }
+
         if ((fds[0].Revents & (LibcMethods.PollIn | LibcMethods.PollErr | LibcMethods.PollHup)) != 0)
         {
             for (var i = 0; i < ReadBurst && (i == 0 || MayRead); i++)
