@@ -1,16 +1,15 @@
-using System.Collections.Concurrent;
 using System.Text;
-using EdgeModule.Transport.Mqtt.Auth;
 using EdgeModule.Transport.Mqtt.Dialect;
-using EdgeModule.Transport.Mqtt.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polly;
 
 namespace EdgeModule.Transport.Mqtt;
 
 /// <summary>
-/// An IoT Edge module's connection, shaped like the SDK's ModuleClient: inputs, outputs, direct methods, twin.
+/// An IoT Edge module's connection, shaped like the SDK's ModuleClient: inputs, outputs, direct methods, twin. A
+/// small front over four parts: the <see cref="ConnectionSupervisor"/> (connect, reconnect, subscriptions, status),
+/// the <see cref="InputDispatcher"/> (input messages and their acknowledgements), the <see cref="MethodsRouter"/>
+/// (direct methods by name) and the <see cref="TwinClient"/> (twin GET, reported and desired patches).
 /// <para>Delivery contract. Outputs: <see cref="SendEventAsync(string, Message, CancellationToken)"/> completes when
 /// the broker's PUBACK arrives and fails fast with <see cref="TransportDisconnectedException"/> while disconnected
 /// (also for sends in flight when the connection drops), so the caller's store keeps the message. Inputs: a handler
@@ -25,20 +24,13 @@ public sealed partial class ModuleClient : IAsyncDisposable
 
     private readonly ModuleClientOptions _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _timeProvider;
     private readonly IotHubTopics _topics;
-    private readonly ResiliencePipeline _reconnect;
     private readonly CancellationTokenSource _closing = new();
-    private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
-    private readonly InputDispatcher _inputs;
     private readonly SemaphoreSlim _openLock = new(1, 1);
-    private MosquittoConnection? _connection;
-    private WorkloadApiClient? _workload;
-    private SasTokenSource? _tokens;
-    private string? _trustBundleFile;
-    private Task? _supervisor;
-    private Task? _desiredPump;
+    private readonly InputDispatcher _inputs;
+    private readonly ConnectionSupervisor _connection;
+    private readonly MethodsRouter _methods;
+    private readonly TwinClient _twin;
     private volatile bool _disposed;
 
     public ModuleClient(ModuleClientOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -47,13 +39,17 @@ public sealed partial class ModuleClient : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ModuleClient>();
-        _timeProvider = timeProvider ?? TimeProvider.System;
         _topics = new IotHubTopics(options.DeviceId, options.ModuleId);
-        _reconnect = BuildReconnectPipeline();
         _inputs = new InputDispatcher(options, _topics, _logger, _closing.Token);
+        _connection = new ConnectionSupervisor(
+            options, _logger, timeProvider ?? TimeProvider.System, _inputs, _topics.InputsFilter, OnMessage,
+            args => ConnectionStatusChanged?.Invoke(this, args),
+            () => InputsSubscribed?.Invoke(this, EventArgs.Empty));
+        _methods = new MethodsRouter(_logger, RespondToMethodAsync, _closing.Token);
+        _twin = new TwinClient(_connection, options, _logger);
 
         // Twin responses are always needed; methods, inputs and desired patches are subscribed when a handler is set.
-        _subscriptions[IotHubTopics.TwinResponseFilter] = 0;
+        _connection.KeepSubscribed(IotHubTopics.TwinResponseFilter, 0);
     }
 
     /// <summary>Raised once per state change (not per reconnect attempt), on a thread-pool thread.</summary>
@@ -66,7 +62,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
     /// </summary>
     public event EventHandler? InputsSubscribed;
 
-    public ConnectionStatus Status { get; private set; } = ConnectionStatus.Disconnected;
+    public ConnectionStatus Status => _connection.Status;
 
     public ModuleClientOptions Options => _options;
 
@@ -85,11 +81,10 @@ public sealed partial class ModuleClient : IAsyncDisposable
         await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_supervisor is null)
+            if (!_connection.IsStarted)
             {
-                await PrepareAsync(cancellationToken).ConfigureAwait(false);
-                _supervisor = Task.Run(() => SuperviseAsync(_closing.Token), CancellationToken.None);
-                _desiredPump = Task.Run(() => PumpDesiredPatchesAsync(_closing.Token), CancellationToken.None);
+                await _connection.StartAsync(_closing.Token, cancellationToken).ConfigureAwait(false);
+                _twin.Start(_closing.Token);
             }
         }
         finally
@@ -97,7 +92,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
             _openLock.Release();
         }
 
-        await _firstConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _connection.FirstConnected.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -107,13 +102,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
     public Task WaitForInputsSubscribedAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        Task subscribed;
-        lock (_statusLock)
-        {
-            subscribed = _inputsSubscribed.Task;
-        }
-
-        return subscribed.WaitAsync(cancellationToken);
+        return _connection.WaitForInputsSubscribedAsync(cancellationToken);
     }
 
     /// <summary>Stops accepting: disconnects cleanly (the persistent session keeps queued messages) and stops retrying.</summary>
@@ -125,12 +114,9 @@ public sealed partial class ModuleClient : IAsyncDisposable
         }
 
         await _closing.CancelAsync().ConfigureAwait(false);
-        _desiredPatches.Writer.TryComplete();
-        _connection?.Disconnect();
-        var background = new[] { _supervisor, _desiredPump }.OfType<Task>().ToArray();
-        await Task.WhenAll(background).WaitAsync(cancellationToken).ConfigureAwait(false);
-        SetStatus(ConnectionStatus.Disabled, ConnectionStatusChangeReason.ClientClose, null);
-        Log.Closed(_logger, _options.EffectiveClientId);
+        var desired = _twin.StopAsync();
+        await _connection.StopAsync(cancellationToken).ConfigureAwait(false);
+        await desired.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -153,13 +139,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
         }
 
         _disposed = true;
-        _connection?.Dispose();
-        _workload?.Dispose();
-        if (_trustBundleFile is not null)
-        {
-            File.Delete(_trustBundleFile);
-        }
-
+        _connection.Dispose();
         _closing.Dispose();
         _openLock.Dispose();
     }
@@ -171,7 +151,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(handler);
         ThrowIfInputsNotAllowed();
         _inputs.SetHandler(inputName, handler);
-        return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
+        return SubscribeAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
 
     /// <summary>Handles messages on every input without its own handler.</summary>
@@ -180,69 +160,13 @@ public sealed partial class ModuleClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(handler);
         ThrowIfInputsNotAllowed();
         _inputs.SetDefaultHandler(handler);
-        return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
+        return SubscribeAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
 
-    /// <summary>Sends to output <paramref name="outputName"/> (<c>$.on</c>); completes on the broker's PUBACK.</summary>
-    public Task SendEventAsync(string outputName, Message message, CancellationToken cancellationToken)
+    private Task SubscribeAsync(string filter, int qos, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(outputName);
-        return SendCoreAsync(outputName, message, cancellationToken);
-    }
-
-    /// <summary>Sends device-to-cloud telemetry (no output name); completes on the broker's PUBACK.</summary>
-    public Task SendEventAsync(Message message, CancellationToken cancellationToken) =>
-        SendCoreAsync(null, message, cancellationToken);
-
-    /// <summary>
-    /// Publishes <paramref name="message"/> straight to input <paramref name="inputName"/> of module
-    /// <paramref name="targetModuleId"/> on the same device (<c>devices/{d}/modules/{target}/inputs/{input}/{bag}</c>),
-    /// playing edgeHub's routing on a plain broker: for standalone runs (a simulated sensor), tests and benchmarks.
-    /// edgeHub itself does not accept publishes to an input topic. Completes on the broker's PUBACK.
-    /// </summary>
-    public Task SendToInputAsync(string targetModuleId, string inputName, Message message, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(targetModuleId);
-        ArgumentException.ThrowIfNullOrEmpty(inputName);
-        var prefix = new IotHubTopics(_options.DeviceId, targetModuleId).InputsPrefix + inputName + "/";
-        return SendCoreAsync(Encoding.UTF8.GetBytes(prefix), null, message, cancellationToken);
-    }
-
-    private Task SendCoreAsync(string? outputName, Message message, CancellationToken cancellationToken) =>
-        SendCoreAsync(_topics.EventsPrefixUtf8, outputName, message, cancellationToken);
-
-    private Task SendCoreAsync(ReadOnlySpan<byte> topicPrefix, string? outputName, Message message, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ThrowIfInsideInputHandler();
-
-        // The topic is built as UTF-8 straight into this buffer and handed to libmosquitto, which copies it.
-        var topic = new TopicWriter(stackalloc byte[512]);
-        try
-        {
-            topic.AppendPrefix(topicPrefix);
-            MessageCodec.WriteBag(ref topic, message, outputName);
-            var size = message.Body.Length + topic.BagLength;
-            if (size > _options.MaxMessageSize)
-            {
-                return Task.FromException(new MessageTooLargeException(size, _options.MaxMessageSize));
-            }
-
-            var connection = _connection;
-            if (connection is null || Status != ConnectionStatus.Connected)
-            {
-                return Task.FromException(new TransportDisconnectedException(
-                    $"Cannot send: the MQTT client {_options.EffectiveClientId} is {Status}."));
-            }
-
-            var acknowledged = connection.PublishAsync(topic.Terminated(), message.Body.Span, AtLeastOnce);
-            return cancellationToken.CanBeCanceled ? acknowledged.WaitAsync(cancellationToken) : acknowledged;
-        }
-        finally
-        {
-            topic.Dispose();
-        }
+        return _connection.EnsureSubscribedAsync(filter, qos, cancellationToken);
     }
 
     private void ThrowIfInputsNotAllowed()
@@ -263,26 +187,35 @@ public sealed partial class ModuleClient : IAsyncDisposable
         }
     }
 
-    private async Task EnsureSubscribedAsync(string filter, int qos, CancellationToken cancellationToken)
+    /// <summary>
+    /// Routing of every incoming PUBLISH, on the network thread. Inputs go to the dispatcher (their PUBACK waits for
+    /// the handler's task); methods and twin traffic are handed off so a slow handler never holds the connection.
+    /// Anything malformed is logged and dropped: the broker has already delivered it, and redelivery would not fix it.
+    /// </summary>
+    private void OnMessage(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_subscriptions.TryAdd(filter, qos) || _connection is not { IsUp: true } connection)
+        if (topic.StartsWith(_topics.InputsPrefixUtf8))
         {
+            _inputs.OnInput(_connection.Connection!, topic, payload);
             return;
         }
 
-        var attempt = Volatile.Read(ref _attempt);
-        try
+        var text = Encoding.UTF8.GetString(topic);
+        if (text.StartsWith(IotHubTopics.MethodsPrefix, StringComparison.Ordinal))
         {
-            await connection.SubscribeAsync(filter, qos).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
-            if (attempt is not null && filter == _topics.InputsFilter)
-            {
-                ConfirmInputsSubscribed(attempt);
-            }
+            _methods.OnRequest(text, payload.ToArray());
         }
-        catch (TransportDisconnectedException)
+        else if (text.StartsWith(IotHubTopics.TwinResponsePrefix, StringComparison.Ordinal))
         {
-            // Subscribed again with all the others after the reconnect.
+            _twin.OnResponse(text, payload.ToArray());
+        }
+        else if (text.StartsWith(IotHubTopics.DesiredPatchPrefix, StringComparison.Ordinal))
+        {
+            _twin.OnDesiredPatch(text, payload.ToArray());
+        }
+        else
+        {
+            Log.MalformedMessage(_logger, text, "not a topic of this module");
         }
     }
 }

@@ -67,7 +67,10 @@ public sealed partial class ModuleClientOptions
     /// <summary>Bound on waiting for CONNACK, SUBACK, twin and method responses.</summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an input handler may hold the network thread (and the PUBACK) per message.</summary>
+    /// <summary>
+    /// How long an input handler's task may run (its PUBACK held) before the message is refused: not acknowledged,
+    /// the connection aborted, the message redelivered.
+    /// </summary>
     public TimeSpan InputHandlerTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public TimeSpan SasTokenTimeToLive { get; init; } = TimeSpan.FromHours(1);

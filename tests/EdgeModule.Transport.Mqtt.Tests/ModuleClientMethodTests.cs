@@ -40,12 +40,12 @@ public sealed class ModuleClientMethodTests(BrokerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task MethodRequest_UnknownMethod_Responds501()
+    public async Task MethodRequest_UnknownMethod_Responds404()
     {
         await _cloud.PublishAsync("$iothub/methods/POST/nope/?$rid=7", "{}", qos: 0);
 
         var (topic, payload) = await _cloud.NextAsync();
-        Assert.Equal("$iothub/methods/res/501/?$rid=7", topic);
+        Assert.Equal("$iothub/methods/res/404/?$rid=7", topic);
         Assert.Contains("nope", JsonDocument.Parse(payload).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 

@@ -121,6 +121,11 @@ public sealed class ModuleClientPipelinedAckTests(BrokerFixture fixture) : IClas
             {
                 handler.Complete("m" + i);
             }
+
+            // A publish queued now leaves after the held PUBACKs; the broker's PUBACK for it means it has read them
+            // all. (Without this, reopening under the same client id at once could take the session over before
+            // the broker has read the PUBACKs still in the first connection's socket, and it would drop them.)
+            await client.SendEventAsync("out", new Message(new byte[1]), ct).WaitAsync(TestTimeouts.Signal, ct);
         }
 
         // Had any PUBACK stayed unwritten, the persistent session would hand that message over again before "after".
@@ -179,6 +184,43 @@ public sealed class ModuleClientPipelinedAckTests(BrokerFixture fixture) : IClas
         {
             Assert.Equal(["m0", "m1", "m2", "m3", "m4"], secondPass);
         }
+    }
+
+    [Fact]
+    public async Task HeldTask_StillRunningAfterInputHandlerTimeout_MessageRefusedAndRedelivered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var defaults = ClientFactory.Options(_broker.Port);
+        var options = new ModuleClientOptions
+        {
+            DeviceId = defaults.DeviceId,
+            ModuleId = defaults.ModuleId,
+            Host = defaults.Host,
+            Port = defaults.Port,
+            ReconnectMinDelay = defaults.ReconnectMinDelay,
+            ReconnectMaxDelay = defaults.ReconnectMaxDelay,
+            InputHandlerTimeout = TimeSpan.FromMilliseconds(200),
+        };
+        var stuck = new TaskCompletionSource();
+        var calls = 0;
+        var redelivered = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = await ClientFactory.OpenAsync(options, c => c.SetInputMessageHandlerAsync("in", (message, _) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                return stuck.Task;
+            }
+
+            redelivered.TrySetResult(Encoding.UTF8.GetString(message.Body.Span));
+            return Task.CompletedTask;
+        }, ct));
+
+        using var producer = await RawMqttClient.ConnectAsync(_broker.Port);
+        await producer.PublishAsync($"devices/{options.DeviceId}/modules/{options.ModuleId}/inputs/in/", "slow");
+
+        // The task never completes: after the timeout the message is refused, not acknowledged, and comes back.
+        Assert.Equal("slow", await redelivered.Task.WaitAsync(TestTimeouts.Signal, ct));
+        stuck.SetResult();
     }
 
     /// <summary>An input handler whose tasks the test completes, counting how many are pending at once.</summary>

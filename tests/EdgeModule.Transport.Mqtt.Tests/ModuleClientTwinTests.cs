@@ -85,4 +85,32 @@ public sealed class ModuleClientTwinTests(BrokerFixture fixture) : IClassFixture
         await both.Task.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
         Assert.Equal([10, 20], patches.Select(p => p["interval"]!.GetValue<int>()));
     }
+
+    [Fact]
+    public async Task DesiredPropertiesHandler_Patches_CarryTheVersionFromTheBodyOrElseTheTopic()
+    {
+        var patches = new List<DesiredPropertiesPatch>();
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var client = await ClientFactory.OpenAsync(ClientFactory.Options(_broker.Port), c => c.SetDesiredPropertiesHandlerAsync(
+            (patch, _) =>
+            {
+                patches.Add(patch);
+                if (patches.Count == 3)
+                {
+                    all.TrySetResult();
+                }
+
+                return Task.CompletedTask;
+            },
+            TestContext.Current.CancellationToken));
+        using var hub = await RawMqttClient.ConnectAsync(_broker.Port);
+
+        await hub.PublishAsync("$iothub/twin/PATCH/properties/desired/?$version=8", "{\"TimeToLiveSecs\":60,\"$version\":8}", 0);
+        await hub.PublishAsync("$iothub/twin/PATCH/properties/desired/?$version=9", "{\"TimeToLiveSecs\":90}", 0);
+        await hub.PublishAsync("$iothub/twin/PATCH/properties/desired/", "{\"TimeToLiveSecs\":120}", 0);
+
+        await all.Task.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
+        Assert.Equal([8L, 9L, null], patches.Select(p => p.Version));
+        Assert.Equal([60, 90, 120], patches.Select(p => p.Properties["TimeToLiveSecs"]!.GetValue<int>()));
+    }
 }

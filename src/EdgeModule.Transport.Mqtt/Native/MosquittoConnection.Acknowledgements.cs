@@ -28,11 +28,12 @@ internal sealed partial class MosquittoConnection
     public int Generation => Volatile.Read(ref _generation);
 
     /// <summary>
-    /// True on the network thread inside a message callback of an accepted connection, where a PUBACK can be held.
-    /// Before the CONNACK is handled the library's own loop runs and writes its queue itself: there a handler must be
-    /// waited for synchronously.
+    /// True on the network thread inside a message callback of one of our own rounds, where a PUBACK can be held.
+    /// Until the CONNACK has been handled the library's own loop runs and writes its queue itself before returning
+    /// (also the PUBACK of a message read in the same call as the CONNACK): there a handler must be waited for
+    /// synchronously.
     /// </summary>
-    public bool CanHoldAcknowledgements => _accepted && Thread.CurrentThread == _loopThread;
+    public bool CanHoldAcknowledgements => _inRound && Thread.CurrentThread == _loopThread;
 
     /// <summary>Acknowledgements held now on the current connection.</summary>
     internal int HeldCount => (int)Volatile.Read(ref _held);

@@ -34,6 +34,9 @@ internal sealed unsafe partial class MosquittoConnection
     private int _loopSleeping;
     private volatile bool _accepted;
 
+    // Network thread only: inside Round, where the writes are ours to hold back.
+    private bool _inRound;
+
     private static SafeFileHandle CreateWakeUp()
     {
         var fd = LibcMethods.EventFd(0, LibcMethods.EventFdFlags);
@@ -51,7 +54,26 @@ internal sealed unsafe partial class MosquittoConnection
                 continue;
             }
 
-            var rc = _accepted ? Round() : NativeMethods.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            int rc;
+            if (_accepted)
+            {
+                _inRound = true;
+                try
+                {
+                    rc = Round();
+                }
+                finally
+                {
+                    _inRound = false;
+                }
+            }
+            else
+            {
+                // Also when the CONNACK and the first messages come in one read: libmosquitto writes its queue
+                // itself before returning, so nothing may be held in this call (see CanHoldAcknowledgements).
+                rc = NativeMethods.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            }
+
             FlushAcknowledged();
             if (rc != 0 || _disconnectSeen)
             {
@@ -100,6 +122,14 @@ internal sealed unsafe partial class MosquittoConnection
         {
             ulong count;
             _ = LibcMethods.Read(wakeUp, &count, sizeof(ulong));
+        }
+
+        // PUBACKs released since the last round leave before anything more is read: a message read now may be held,
+        // and would hold them (and the whole queue) behind it.
+        var released = WriteQueued();
+        if (released != 0 || _disconnectSeen)
+        {
+            return released;
         }
 
         if ((fds[0].Revents & (LibcMethods.PollIn | LibcMethods.PollErr | LibcMethods.PollHup)) != 0)

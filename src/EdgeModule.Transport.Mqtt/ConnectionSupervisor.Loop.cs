@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using EdgeModule.Transport.Mqtt.Auth;
 using EdgeModule.Transport.Mqtt.Native;
 using Polly;
@@ -7,18 +6,9 @@ using Polly.Retry;
 
 namespace EdgeModule.Transport.Mqtt;
 
-/// <summary>
-/// Connection supervision. One background loop: connect through a Polly retry pipeline (exponential backoff with
-/// jitter, unbounded attempts) → CONNACK → re-subscribe every filter → Connected → wait for the connection to end
-/// (or for the SAS token to need renewal, which ends it on purpose) → DisconnectedRetrying → connect again.
-/// State changes are logged once each; individual attempts only at debug level.
-/// </summary>
-public sealed partial class ModuleClient
+/// <summary>The supervision loop: connect, re-subscribe, wait for the end, back off, again (see the class remarks).</summary>
+internal sealed partial class ConnectionSupervisor
 {
-    private readonly Lock _statusLock = new();
-    private ConnectionAttempt? _attempt;
-    private TaskCompletionSource _inputsSubscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     private ResiliencePipeline BuildReconnectPipeline() =>
         new ResiliencePipelineBuilder { TimeProvider = _timeProvider }
             .AddRetry(new RetryStrategyOptions
@@ -44,55 +34,6 @@ public sealed partial class ModuleClient
                 },
             })
             .Build();
-
-    /// <summary>Everything that must happen once before the first connect: trust bundle, token source, native object.</summary>
-    private async Task PrepareAsync(CancellationToken cancellationToken)
-    {
-        var caFile = _options.CaFile;
-        if (_options.Mode == TransportMode.IotEdge)
-        {
-            _workload = new WorkloadApiClient(_options.WorkloadUri!, _options.ModuleId, _options.ModuleGenerationId!, _options.WorkloadApiVersion!);
-            string pem;
-            try
-            {
-                pem = await _workload.GetTrustBundleAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new MqttTransportException($"The IoT Edge workload API at {_options.WorkloadUri} is unreachable: {ex.Message}", ex);
-            }
-
-            caFile ??= _trustBundleFile = WriteTrustBundle(pem);
-        }
-
-        if (_options.Mode != TransportMode.Broker)
-        {
-            ISasTokenSigner signer = _options.Mode == TransportMode.IotEdge
-                ? _workload!
-                : new SharedAccessKeySigner(Convert.FromBase64String(_options.SharedAccessKey!));
-            var resource = $"{_options.IotHubHostName}/devices/{_options.DeviceId}/modules/{_options.ModuleId}";
-            _tokens = new SasTokenSource(resource, signer, _timeProvider, _options.SasTokenTimeToLive);
-        }
-
-        var settings = new MosquittoSettings(
-            _options.Host, _options.Port, _options.EffectiveClientId, _options.CleanSession, _options.KeepAliveSeconds,
-            caFile, _options.CaPath, _options.ClientCertificateFile, _options.ClientKeyFile, _options.MaxInflightMessages,
-            _options.TcpNoDelay, _options.MaxPendingInputs);
-        var connection = new MosquittoConnection(settings, _logger) { MessageReceived = OnMessage };
-        connection.HeldRound = () => _inputs.CheckHeld(connection);
-        connection.ConnackReceived += rc => Volatile.Read(ref _attempt)?.Connack.TrySetResult(rc);
-        connection.ConnectionLost += rc =>
-        {
-            Volatile.Read(ref _attempt)?.Lost.TrySetResult(rc);
-            ResetInputsSubscribed();
-        };
-        if (_options.Mode == TransportMode.Broker)
-        {
-            connection.SetCredentials(_options.Username, _options.Password);
-        }
-
-        _connection = connection;
-    }
 
     private async Task SuperviseAsync(CancellationToken cancellationToken)
     {
@@ -187,7 +128,7 @@ public sealed partial class ModuleClient
 
             var subscriptions = _subscriptions.Select(pair => connection.SubscribeAsync(pair.Key, pair.Value));
             await Task.WhenAll(subscriptions).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
-            if (_subscriptions.ContainsKey(_topics.InputsFilter))
+            if (_subscriptions.ContainsKey(_inputsFilter))
             {
                 ConfirmInputsSubscribed(attempt);
             }
@@ -230,70 +171,6 @@ public sealed partial class ModuleClient
         error is ConnectionRefusedException { IsCredentialProblem: true }
             ? ConnectionStatusChangeReason.BadCredential
             : ConnectionStatusChangeReason.CommunicationError;
-
-    /// <summary>
-    /// The inputs subscription of <paramref name="attempt"/> is confirmed (SUBACK, QoS 1 granted): completes the wait
-    /// and raises <see cref="InputsSubscribed"/>, unless that connection has ended meanwhile. Under the status lock,
-    /// against <see cref="ResetInputsSubscribed"/>, which runs once the connection's end is recorded.
-    /// </summary>
-    private void ConfirmInputsSubscribed(ConnectionAttempt attempt)
-    {
-        lock (_statusLock)
-        {
-            if (!ReferenceEquals(attempt, _attempt) || attempt.Lost.Task.IsCompleted || !_inputsSubscribed.TrySetResult())
-            {
-                return;
-            }
-        }
-
-        InputsSubscribed?.Invoke(this, EventArgs.Empty);
-    }
-
-    /// <summary>Network thread, when a connection ends: the next wait is for the next connection's SUBACK.</summary>
-    private void ResetInputsSubscribed()
-    {
-        lock (_statusLock)
-        {
-            if (_inputsSubscribed.Task.IsCompleted)
-            {
-                _inputsSubscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-        }
-    }
-
-    private void SetStatus(ConnectionStatus status, ConnectionStatusChangeReason reason, Exception? error)
-    {
-        lock (_statusLock)
-        {
-            if (Status == status || Status == ConnectionStatus.Disabled)
-            {
-                return;
-            }
-
-            Status = status;
-        }
-
-        if (status == ConnectionStatus.DisconnectedRetrying)
-        {
-            Log.Disconnected(_logger, _options.EffectiveClientId, reason, error);
-        }
-
-        ConnectionStatusChanged?.Invoke(this, new ConnectionStatusChangedEventArgs(status, reason));
-    }
-
-    private static string WriteTrustBundle(string pem)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"edgemodule-trust-{Guid.NewGuid():N}.pem");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, options);
-        stream.Write(Encoding.ASCII.GetBytes(pem));
-        return path;
-    }
 
     /// <summary>Signals of one connect attempt, completed from the network thread.</summary>
     private sealed class ConnectionAttempt
