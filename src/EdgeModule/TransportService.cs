@@ -86,7 +86,9 @@ public sealed class TransportService(
             // that starts as soon as someone waits); the transport keeps receiving meanwhile and acknowledges in order.
             if (options.Backup.AcknowledgeAfterCheckpoint)
             {
-                return journal.WhenDurableAsync(cancellationToken);
+                // Not the handler's token: a wait cut short at close would refuse a stored message (a duplicate later).
+                // The journal keeps flushing until after the inputs closed; InputHandlerTimeout bounds the wait.
+                return journal.WhenDurableAsync(CancellationToken.None);
             }
         }
         catch (StorageException ex)
