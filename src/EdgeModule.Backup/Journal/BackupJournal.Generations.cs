@@ -68,6 +68,13 @@ public sealed partial class BackupJournal
                     var next = JournalFile.OpenAt(path, tail, _faultHook);
                     var old = Interlocked.Exchange(ref _file, next);
                     old?.Dispose();
+                    lock (_state)
+                    {
+                        // Changes of a failed append are in the new generation now.
+                        _inFlightBytes = 0;
+                        _inFlightOldest = null;
+                    }
+
                     Volatile.Write(ref _needsFullGeneration, false);
                     MarkDurable(tail.LastSequence);
                 },
