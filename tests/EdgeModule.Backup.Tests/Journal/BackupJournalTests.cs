@@ -338,6 +338,25 @@ public sealed class BackupJournalTests : IDisposable
         AssertRestoresTo(store);
     }
 
+    [Fact]
+    public void Backup_WhileAJournalRuns_GoesThroughTheJournal()
+    {
+        using var store = new InMemoryStore();
+        var p = store.GetOrCreatePartition("messages");
+        var manager = Manager();
+        using var journal = BackupJournal.Start(manager, store, continueFrom: null, cancellationToken: Ct);
+        p.Put(Key(1), Value(10));
+
+        var result = manager.Backup(store, cancellationToken: Ct);
+
+        // The journal continues on the new generation: a later change is in it, not in a file older than the newest.
+        Assert.Equal(result.Path, journal.CurrentPath);
+        p.Put(Key(2), Value(10));
+        journal.Flush(Ct);
+        AssertRestoresTo(store);
+        Assert.Throws<InvalidOperationException>(() => BackupJournal.Start(manager, new InMemoryStore(), null, cancellationToken: Ct));
+    }
+
     internal static byte[] Key(int i) => BitConverter.GetBytes(i).Reverse().ToArray();
 
     internal static byte[] Value(int size, byte fill = 1) => Enumerable.Repeat(fill, size).ToArray();
