@@ -7,8 +7,11 @@ using EdgeModule.Storage;
 namespace EdgeModule.Backup;
 
 /// <summary>
-/// Writes, lists, restores and prunes the backup generations in one folder. One instance per folder; its methods
-/// are serialized. Results are returned (bytes, records, partitions, elapsed, paths) for the host to log.
+/// Writes, lists, restores and prunes the backup generations in one folder. Operations on one folder take turns across
+/// every instance in the process (a second one waits, within its own deadline and cancellation); another process
+/// holding the folder makes them fail at once, naming its pid. Results are returned (bytes, records, partitions,
+/// elapsed, paths) for the host to log. No file operation follows a symbolic link or blocks on a FIFO
+/// (<see cref="Files.SafeFile"/>); files are created 0600, quarantine/ 0700.
 /// </summary>
 /// <remarks>
 /// The order of a backup's steps is the crash-safety protocol; a process killed between any two of them leaves the
@@ -16,7 +19,7 @@ namespace EdgeModule.Backup;
 /// <list type="number">
 /// <item>Check the folder exists and is writable, lock it against other processes; pick generation N = highest number seen + 1.</item>
 /// <item>Take a snapshot of the store: one instant, consistent across partitions; writers keep running.</item>
-/// <item>Create <c>backup-N.ebk.tmp</c> (create-new, mode 0600) and stream the header, one full segment and its commit
+/// <item>Create <c>backup-N.ebk.&lt;random&gt;.tmp</c> (O_EXCL|O_NOFOLLOW, mode 0600) and stream the header, one full segment and its commit
 /// frame into it with large sequential writes; the deadline and cancellation are checked before every write.</item>
 /// <item>Release the snapshot, then fsync the temp file.</item>
 /// <item>Rename it to <c>backup-N.ebk</c> (never overwriting), then fsync the folder: generation N is now durable.</item>

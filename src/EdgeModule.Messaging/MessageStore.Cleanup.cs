@@ -164,6 +164,12 @@ public sealed partial class MessageStore
         queue.AddLength(-pass.Entries);
         queue.AddBytes(-pass.EntryBytes);
         queue.CountExpired(pass.ExpiredSequences);
+        if (pass.ExpiredSequences.Count > 0)
+        {
+            // The head after the checkpoint may be gone: the next stats call looks it up again.
+            queue.Head = null;
+        }
+
         Interlocked.Add(ref _messageCount, -pass.Messages);
         Interlocked.Add(ref _bytes, -pass.Bytes);
         pass.Reset();

@@ -54,6 +54,11 @@ public sealed partial class MessageStore
             }
 
             covered?.Add(new(sequence, entry, Decoded: true));
+            if (scanned == 0)
+            {
+                queue.Head = new QueueHead(checkpoint, entry.EnqueuedTicks);
+            }
+
             if (entry.EnqueuedTicks <= expiredBefore)
             {
                 expired.Add(sequence);

@@ -5,7 +5,8 @@ namespace EdgeModule.Messaging;
 /// <summary>
 /// Figures for logs, the operator's status and metrics. Counts are kept in memory as the store works (interlocked
 /// adds, no store reads on the write or forward path) and start at zero when the store is opened; gauges (queue
-/// lengths and bytes) are recovered at open. Only the oldest message's age reads the store: one seek per endpoint.
+/// lengths and bytes) are recovered at open. The oldest message's age comes from the pump's last read, or from one
+/// seek per endpoint when the checkpoint moved since (remembered until it moves again).
 /// </summary>
 public sealed partial class MessageStore
 {
@@ -39,16 +40,36 @@ public sealed partial class MessageStore
         };
     }
 
-    /// <summary>The enqueue time of the first entry after the checkpoint, or null when nothing is undelivered.</summary>
-    private static long? OldestUndeliveredTicks(EndpointQueue queue)
+    /// <summary>
+    /// The enqueue time of the first entry after the checkpoint, or null when nothing is undelivered. Usually known
+    /// from the pump's last read; otherwise one seek, remembered until the checkpoint moves. Not after dispose.
+    /// </summary>
+    private long? OldestUndeliveredTicks(EndpointQueue queue)
     {
-        if (queue.LastSequence <= queue.Checkpoint)
+        var checkpoint = queue.Checkpoint;
+        if (queue.LastSequence <= checkpoint)
+        {
+            return null;
+        }
+
+        if (queue.Head is { } head && head.AfterCheckpoint == checkpoint)
+        {
+            return head.EnqueuedTicks;
+        }
+
+        if (Volatile.Read(ref _disposed))
         {
             return null;
         }
 
         using var cursor = queue.Partition.OpenCursor();
-        cursor.Seek(StoreLayout.SequenceKey(queue.Checkpoint + 1));
-        return cursor.IsValid && QueueEntry.TryDecode(cursor.Value, out var entry, out _) ? entry.EnqueuedTicks : null;
+        cursor.Seek(StoreLayout.SequenceKey(checkpoint + 1));
+        if (!cursor.IsValid || !QueueEntry.TryDecode(cursor.Value, out var entry, out _))
+        {
+            return null;
+        }
+
+        queue.Head = new QueueHead(checkpoint, entry.EnqueuedTicks);
+        return entry.EnqueuedTicks;
     }
 }

@@ -50,6 +50,28 @@ internal static partial class Log
     [LoggerMessage(212, LogLevel.Information, "Restoring the newest sound backup from {Folder}; nothing is accepted before it is done")]
     public static partial void Restoring(ILogger logger, string folder);
 
+    [LoggerMessage(213, LogLevel.Information,
+        "Journal on: the store's changes are appended to {Path} every {IntervalMs} ms (a kill or a power cut loses at most that plus one flush); inputs are acknowledged once {Acknowledged}")]
+    public static partial void JournalStarted(ILogger logger, string path, long intervalMs, string acknowledged);
+
+    [LoggerMessage(214, LogLevel.Warning,
+        "The journal of {Path} ended in a torn delta ({Bytes} bytes, the normal trace of a kill or a power cut mid-append): everything before it was restored; the torn bytes were copied to {Copy}")]
+    public static partial void JournalTornTail(ILogger logger, string path, long bytes, string copy);
+
+    [LoggerMessage(215, LogLevel.Warning, "A journal flush failed ({Reason}); its changes stay unprotected until a flush succeeds, retried every interval")]
+    public static partial void JournalFlushFailed(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(216, LogLevel.Information, "Journal: full generation {Generation} written to {Path} ({Bytes} bytes in {ElapsedMs} ms); older generations beyond the kept ones deleted")]
+    public static partial void JournalGenerationWritten(ILogger logger, long generation, string path, long bytes, long elapsedMs);
+
+    [LoggerMessage(217, LogLevel.Information,
+        "Journal flushed at shutdown: {DeltaBytes} bytes in {ElapsedMs} ms{Generation}; {Path} holds {Deltas} deltas, {FileBytes} bytes; {Messages} messages ({Endpoints}); deadline {Deadline:HH:mm:ss.fff}")]
+    public static partial void JournalFlushedAtShutdown(ILogger logger, long deltaBytes, long elapsedMs, string generation, string path, int deltas, long fileBytes, long messages, string endpoints, DateTimeOffset deadline);
+
+    [LoggerMessage(218, LogLevel.Information,
+        "Journal: {Flushes} flushes (+{FlushesDelta}), {JournalBytes} bytes of deltas, {FullBytes} bytes of full generations; unprotected now {UnprotectedBytes} bytes, oldest {UnprotectedAgeMs} ms; last flush {LastFlushMs} ms; generation {Generation} with {Deltas} deltas")]
+    public static partial void JournalFlow(ILogger logger, long flushes, long flushesDelta, long journalBytes, long fullBytes, long unprotectedBytes, long unprotectedAgeMs, double lastFlushMs, long generation, int deltas);
+
     [LoggerMessage(300, LogLevel.Information, "Forwarding to {Upstream}")]
     public static partial void ForwardingTo(ILogger logger, string upstream);
 

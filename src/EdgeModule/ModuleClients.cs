@@ -14,7 +14,9 @@ public sealed class ModuleClients : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         Inputs = new ModuleClient(options.Inputs, loggerFactory, time);
-        Upstream = options.Upstream is null ? Inputs : new ModuleClient(options.Upstream, loggerFactory, time);
+        // The upstream's own client only sends: it never subscribes to inputs, so it never takes a message it has no
+        // handler for (a message reaching it anyway is refused, not acknowledged).
+        Upstream = options.Upstream is null ? Inputs : new ModuleClient(options.Upstream.WithSubscribeToInputs(false), loggerFactory, time);
     }
 
     public ModuleClient Inputs { get; }

@@ -38,6 +38,13 @@ public sealed class ModuleOptions
     public TimeSpan ShutdownSafetyMargin =>
         TimeSpan.FromTicks(Math.Clamp(ShutdownWaitPeriod.Ticks / 10, TimeSpan.TicksPerSecond, 5 * TimeSpan.TicksPerSecond));
 
+    /// <summary>
+    /// How long a stop lets the pump's batch in flight wait for the upstream's acknowledgements before it abandons it
+    /// (to be sent again after the restart): a quarter of <see cref="ShutdownWaitPeriod"/>, at most 10 s, so the
+    /// backup keeps the larger part of the window.
+    /// </summary>
+    public TimeSpan PumpStopGrace => TimeSpan.FromTicks(Math.Min(ShutdownWaitPeriod.Ticks / 4, 10 * TimeSpan.TicksPerSecond));
+
     /// <summary>Binds and validates every setting; throws <see cref="SettingsException"/> listing every invalid one.</summary>
     public static ModuleOptions Bind(IConfiguration configuration)
     {

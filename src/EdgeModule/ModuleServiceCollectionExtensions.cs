@@ -29,12 +29,14 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton<StoreFactory>();
         services.AddSingleton<IKeyValueStore>(sp => sp.GetRequiredService<StoreFactory>().Open());
         services.AddSingleton(sp => new BackupManager(new BackupOptions { Folder = options.Backup.Folder }, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ModuleJournal>();
         services.AddSingleton<StartupRestore>();
         services.AddSingleton(sp => sp.GetRequiredService<StartupRestore>().OpenMessageStore(
             sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
 
         services.AddHostedService<StoreCloseService>();
         services.AddHostedService<BackupService>();
+        services.AddHostedService<JournalService>();
         services.AddHostedService<CleanupService>();
         services.AddHostedService<PumpService>();
         services.AddHostedService<TransportService>();

@@ -1,5 +1,6 @@
 using EdgeModule.Messaging;
 using EdgeModule.Storage;
+using EdgeModule.Store;
 using EdgeModule.Transport.Mqtt;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ public sealed class TransportService(
     MessageStore store,
     ModuleClients clients,
     FlowCounters counters,
+    ModuleJournal journal,
     ILogger<TransportService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -26,7 +28,11 @@ public sealed class TransportService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await clients.Inputs.SetMessageHandlerAsync(OnInputAsync, cancellationToken).ConfigureAwait(false);
-        Log.Accepting(logger, string.Join(',', options.Messaging.Routes.Inputs), options.Messaging.Routes.ToString());
+
+        // Accepting only once the broker confirmed the subscription (its SUBACK), on every connection: before that a
+        // message published to an input may not reach the module (a plain broker keeps none for a session it has not
+        // seen subscribe yet).
+        clients.Inputs.InputsSubscribed += OnInputsSubscribed;
 
         // Connect in the background: edgeHub (or the broker) may come up after the module; the client retries.
         _opening = OpenAsync();
@@ -59,7 +65,14 @@ public sealed class TransportService(
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        clients.Inputs.InputsSubscribed -= OnInputsSubscribed;
+        _stopping.Dispose();
+    }
+
+    private void OnInputsSubscribed(object? sender, EventArgs e) =>
+        Log.Accepting(logger, string.Join(',', options.Messaging.Routes.Inputs), options.Messaging.Routes.ToString());
 
     private Task OnInputAsync(Message message, CancellationToken cancellationToken)
     {
@@ -68,6 +81,13 @@ public sealed class TransportService(
         {
             store.Enqueue(input, message.ToEdgeMessage());
             counters.AddReceived();
+
+            // AcknowledgeAfterCheckpoint: the PUBACK waits for the journal's delta holding the message (a group commit
+            // that starts as soon as someone waits); the transport keeps receiving meanwhile and acknowledges in order.
+            if (options.Backup.AcknowledgeAfterCheckpoint)
+            {
+                return journal.WhenDurableAsync(cancellationToken);
+            }
         }
         catch (StorageException ex)
         {

@@ -85,5 +85,21 @@ public abstract partial class MessageStoreTests
         Assert.Equal((6L, 0L), (a.DroppedTtlExpiry, a.Forwarded));
     }
 
+    [Fact]
+    public void GetStats_OldestMessageExpiredAndCleanedUp_ReportsTheNextOnesAge()
+    {
+        var store = OpenStore(OpenBackend(), new MessageStoreOptions { Routes = Routes, RemoveOnCheckpoint = RemoveOnCheckpoint, TimeToLive = TimeSpan.FromMinutes(10) });
+        store.Enqueue("one", Message(0));
+        Clock.Advance(TimeSpan.FromMinutes(6));
+        store.Enqueue("one", Message(1));
+        Assert.False(store.ReadBatch("a", 1).IsEmpty);
+        Assert.Equal(TimeSpan.FromMinutes(6), Endpoint(store, "a").OldestMessageAge);
+
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, store.Cleanup().ExpiredEntries);
+
+        Assert.Equal(TimeSpan.FromMinutes(5), Endpoint(store, "a").OldestMessageAge);
+    }
+
     private static EndpointStats Endpoint(MessageStore store, string endpoint) => store.GetStats().Endpoints.Single(e => e.Endpoint == endpoint);
 }

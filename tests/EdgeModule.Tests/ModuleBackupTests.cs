@@ -2,16 +2,21 @@ using EdgeModule.Tests.Infrastructure;
 
 namespace EdgeModule.Tests;
 
-/// <summary>Restore across crashes and damage, with the real process: SIGKILL (no backup), a corrupt newest generation.</summary>
+/// <summary>
+/// Restore across crashes and damage, with the real process, in the shutdown-only mode (CheckpointIntervalMs=0): SIGKILL
+/// (no backup), a corrupt newest generation, a failed backup. The journal's side is ModuleJournalTests.
+/// </summary>
 public sealed class ModuleBackupTests
 {
+    private static readonly (string, string)[] ShutdownOnly = [("CheckpointIntervalMs", "0")];
+
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(ModuleEnvironment.ShutdownWaitSeconds);
 
     [Fact]
     public async Task Module_SigkillAfterRestore_RestartRestoresPreviousGenerationAndSaysSo()
     {
         using var env = new ModuleEnvironment(upstreamRunning: false);
-        var variables = env.Variables();
+        var variables = env.Variables(extra: ShutdownOnly);
         await RunAndStopAsync(env, variables, 0, 100, expectRestoredGeneration: null);
 
         using (var killed = await ModuleProcess.StartConnectedAsync(variables))
@@ -37,7 +42,7 @@ public sealed class ModuleBackupTests
     public async Task Module_NewestGenerationCorrupt_RestoresOlderAndQuarantinesTheBadOne()
     {
         using var env = new ModuleEnvironment(upstreamRunning: false);
-        var variables = env.Variables();
+        var variables = env.Variables(extra: ShutdownOnly);
         await RunAndStopAsync(env, variables, 0, 10, expectRestoredGeneration: null);
         await RunAndStopAsync(env, variables, 10, 20, expectRestoredGeneration: 1);
         Assert.Equal(2, env.Generations.Length);
@@ -60,7 +65,7 @@ public sealed class ModuleBackupTests
     {
         using var env = new ModuleEnvironment(upstreamRunning: false);
         env.Receiving.Stop();
-        using var module = ModuleProcess.Start(env.Variables());
+        using var module = ModuleProcess.Start(env.Variables(extra: ShutdownOnly));
         await module.WaitForLineAsync("Application started");
 
         module.Signal(ModuleProcess.SigTerm);
@@ -73,7 +78,7 @@ public sealed class ModuleBackupTests
     public async Task Module_BackupFails_LogsErrorExitsNonZeroAndKeepsPreviousGeneration()
     {
         using var env = new ModuleEnvironment(upstreamRunning: false);
-        var variables = env.Variables();
+        var variables = env.Variables(extra: ShutdownOnly);
         await RunAndStopAsync(env, variables, 0, 10, expectRestoredGeneration: null);
         var previous = Assert.Single(env.Generations);
 

@@ -167,6 +167,22 @@ public sealed class ModuleLifecycleTests
         Assert.Equal("precious", File.ReadAllText(victim));
     }
 
+    [Fact]
+    public async Task Module_InputsBrokerDownAtStart_AcceptingIsLoggedOnlyOnceTheSubscriptionIsConfirmed()
+    {
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        env.Receiving.Stop();
+        using var module = ModuleProcess.Start(env.Variables());
+        await module.WaitForLineAsync("Application started");
+        Assert.DoesNotContain(module.Lines, l => l.Contains("Accepting messages on inputs", StringComparison.Ordinal));
+
+        env.Receiving.Start();
+        await module.WaitForLineAsync("Accepting messages on inputs input1", TestTimeouts.Flow);
+        using var producer = await MqttTestClient.ConnectAsync(env.Receiving.Port);
+        await env.PublishAsync(producer, 0, 10);
+        await module.WaitForLineAsync("Flow: 10 received", TestTimeouts.Flow);
+    }
+
     private static string WriteBackup(string folder, int partitions, int records, int valueBytes)
     {
         Directory.CreateDirectory(folder);

@@ -80,8 +80,9 @@ internal sealed class FrameReader : IDisposable
             return FrameReadStatus.Truncated;
         }
 
-        if (total > FileReadAhead.Headroom)
+        if (total > FileReadAhead.Headroom && _end - _start < total)
         {
+            // Not all in the current chunk, and too long to join in the headroom: check it before buffering it.
             return TryReadLarge(total, out type, out payload, out crc);
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using EdgeModule.Backup.Files;
@@ -23,6 +24,9 @@ internal sealed class FolderLock : IDisposable
     public const string FileName = "backup.lock";
 
     private const int PidFieldWidth = 20;
+
+    private static readonly TimeSpan OwnLockGrace = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OwnLockPoll = TimeSpan.FromMilliseconds(2);
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Turns = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, int> Waiters = new(StringComparer.Ordinal);
@@ -61,7 +65,7 @@ internal sealed class FolderLock : IDisposable
 
         try
         {
-            return new FolderLock(turn, LockFile(folder));
+            return new FolderLock(turn, LockFile(folder, time, deadline, cancellationToken));
         }
         catch
         {
@@ -109,7 +113,7 @@ internal sealed class FolderLock : IDisposable
         }
     }
 
-    private static SafeFileHandle LockFile(string folder)
+    private static SafeFileHandle LockFile(string folder, TimeProvider time, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var path = Path.Combine(folder, FileName);
         SafeFileHandle file;
@@ -127,13 +131,29 @@ internal sealed class FolderLock : IDisposable
 
         try
         {
-            if (!SafeFile.TryLockExclusive(file))
+            var started = Stopwatch.GetTimestamp();
+            while (!SafeFile.TryLockExclusive(file))
             {
                 var holder = ReadHolder(path);
-                throw new BackupFolderException(
-                    folder,
-                    $"The backup folder '{folder}' is in use by another process{(holder is null ? "" : $" (pid {holder})")}: " +
-                    $"{path} is locked. Two module instances must not share a BackupFolder.");
+                var ours = holder == Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
+                // The holder is this process: the lock of an operation that just ended here can outlive it for a moment
+                // in a child process forked meanwhile (Process.Start), whose copy of the descriptor closes only at its
+                // exec. Wait for that, briefly and within the deadline; anything else is another process: fail at once.
+                if (!ours || Stopwatch.GetElapsedTime(started) > OwnLockGrace || (deadline is { } d && time.GetUtcNow() >= d))
+                {
+                    throw new BackupFolderException(
+                        folder,
+                        ours
+                            ? $"The backup folder '{folder}' is locked by this process through another open of {path} (the same folder under another path?)."
+                            : $"The backup folder '{folder}' is in use by another process{(holder is null ? "" : $" (pid {holder})")}: " +
+                              $"{path} is locked. Two module instances must not share a BackupFolder.");
+                }
+
+                if (cancellationToken.WaitHandle.WaitOne(OwnLockPoll))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
 
             // Fixed width, so a shorter pid overwrites a longer one completely without truncating the file.

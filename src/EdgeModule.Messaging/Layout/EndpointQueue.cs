@@ -15,6 +15,7 @@ internal sealed class EndpointQueue(string name, IPartition partition, byte[] ch
     private long _quarantined;
     private long _expiryCountedThrough;
     private readonly Lock _expiryLock = new();
+    private QueueHead? _head;
 
     public string Name { get; } = name;
 
@@ -49,6 +50,17 @@ internal sealed class EndpointQueue(string name, IPartition partition, byte[] ch
     {
         get => Interlocked.Read(ref _length);
         set => Interlocked.Exchange(ref _length, value);
+    }
+
+    /// <summary>
+    /// The enqueue time of the first entry after the checkpoint <see cref="QueueHead.AfterCheckpoint"/>, as last seen
+    /// (by a read of the pump, or by a stats call); stale once the checkpoint moved. Cleared when cleanup removes
+    /// expired entries after the checkpoint.
+    /// </summary>
+    public QueueHead? Head
+    {
+        get => Volatile.Read(ref _head);
+        set => Volatile.Write(ref _head, value);
     }
 
     /// <summary>Set after each enqueue commits; the pump waits on it when the queue is drained.</summary>
@@ -103,3 +115,6 @@ internal sealed class EndpointQueue(string name, IPartition partition, byte[] ch
         }
     }
 }
+
+/// <summary>The first entry after a checkpoint: its enqueue time, for the oldest message's age.</summary>
+internal sealed record QueueHead(long AfterCheckpoint, long EnqueuedTicks);

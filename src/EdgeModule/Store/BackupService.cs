@@ -1,4 +1,5 @@
 using EdgeModule.Backup;
+using EdgeModule.Backup.Journal;
 using EdgeModule.Messaging;
 using EdgeModule.Storage;
 using Microsoft.Extensions.Hosting;
@@ -22,6 +23,7 @@ public sealed class BackupService(
     IKeyValueStore store,
     MessageStore messages,
     BackupManager backup,
+    ModuleJournal journal,
     ShutdownDeadline shutdown,
     ModuleExitCode exitCode,
     TimeProvider time,
@@ -35,7 +37,11 @@ public sealed class BackupService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (options.Backup.Enabled)
+        if (journal.Journal is { } running)
+        {
+            FlushJournal(running, cancellationToken);
+        }
+        else if (options.Backup.Enabled)
         {
             BackUp(cancellationToken);
         }
@@ -43,7 +49,8 @@ public sealed class BackupService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Backup.Enabled)
+        // With the journal a shutdown only flushes the last interval's changes: nothing to plan against the window.
+        if (!options.Backup.Enabled || journal.Journal is not null)
         {
             return;
         }
@@ -77,6 +84,30 @@ public sealed class BackupService(
         catch (Exception ex) when (ex is BackupException or OperationCanceledException or IOException or UnauthorizedAccessException or StorageException)
         {
             Log.BackupFailed(logger, ex.Message, backup.Folder, stats.MessageCount, deadline, ex);
+            exitCode.Fail(ModuleExitCode.BackupFailed);
+        }
+    }
+
+    /// <summary>
+    /// The journal's last flush: what changed since the previous one, so its cost no longer grows with the store; a
+    /// full generation only when a compaction is due and the deadline leaves it room.
+    /// </summary>
+    private void FlushJournal(BackupJournal running, CancellationToken cancellationToken)
+    {
+        var deadline = shutdown.BackupDeadline;
+        var started = time.GetTimestamp();
+        try
+        {
+            var flushed = running.FlushFinal(deadline, cancellationToken);
+            var stats = messages.GetStats();
+            var s = flushed.Statistics;
+            var generation = flushed.Generation is { } g ? $" and full generation {g.Generation} ({g.FileBytes} bytes)" : string.Empty;
+            Log.JournalFlushedAtShutdown(logger, flushed.DeltaBytes, (long)time.GetElapsedTime(started).TotalMilliseconds, generation, running.CurrentPath ?? "?",
+                s.Deltas, s.GenerationBytes, stats.MessageCount, stats.DescribeEndpoints(), deadline);
+        }
+        catch (Exception ex) when (ex is BackupException or OperationCanceledException or IOException or UnauthorizedAccessException or StorageException)
+        {
+            Log.BackupFailed(logger, ex.Message, backup.Folder, messages.GetStats().MessageCount, deadline, ex);
             exitCode.Fail(ModuleExitCode.BackupFailed);
         }
     }

@@ -1,6 +1,8 @@
 using EdgeModule.Backup;
+using EdgeModule.Backup.Journal;
 using EdgeModule.Messaging;
 using EdgeModule.Storage;
+using EdgeModule.Storage.InMemory;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeModule.Store;
@@ -23,6 +25,7 @@ public sealed class StartupRestore(
     ModuleOptions options,
     BackupManager backup,
     StoreSwitch storeSwitch,
+    ModuleJournal journal,
     TimeProvider time,
     ILoggerFactory loggerFactory)
 {
@@ -32,6 +35,11 @@ public sealed class StartupRestore(
     {
         ArgumentNullException.ThrowIfNull(store);
         var restore = Restore(store, cancellationToken);
+        if (options.Backup.JournalEnabled)
+        {
+            StartJournal((InMemoryStore)store, restore, cancellationToken);
+        }
+
         MessageStore messages;
         try
         {
@@ -43,6 +51,9 @@ public sealed class StartupRestore(
                 // The transport already bounds body + properties; the stored record adds a little framing.
                 MaxMessageBytes = options.Transport.Inputs.MaxMessageSize + (64 * 1024),
                 Routes = options.Messaging.Routes,
+
+                // In memory, a delivered message goes at once: it takes no memory and never reaches the journal's disk.
+                RemoveOnCheckpoint = !options.Storage.UsePersistentStorage,
             }, time, loggerFactory.CreateLogger<MessageStore>());
         }
         catch (MessageCorruptException ex)
@@ -53,8 +64,10 @@ public sealed class StartupRestore(
             throw new ModuleStartException($"Cannot open the message store from {source}: {ex.Message}", ex);
         }
 
-        if (restore is { Outcome: RestoreOutcome.Restored })
+        if (restore is { Outcome: RestoreOutcome.Restored } && !options.Backup.JournalEnabled)
         {
+            // With the journal the generation is not a frozen copy: its deltas record every later change (deliveries
+            // included), so a later restore of it is no re-delivery to warn about.
             backup.MarkRestored(restore);
         }
 
@@ -70,6 +83,29 @@ public sealed class StartupRestore(
         Log.MessageStoreReady(_logger, stats.MessageCount, stats.DescribeEndpoints(), stats.MessageBytes, stats.MaxStoreBytes,
             options.Messaging.TimeToLive, options.Messaging.CleanupInterval);
         return messages;
+    }
+
+    /// <summary>
+    /// Starts the journal on the store as the restore left it, before anything else writes to it: it appends to the
+    /// restored generation (a torn tail copied aside first) or, with none to append to, writes a full one first.
+    /// </summary>
+    private void StartJournal(InMemoryStore store, RestoreResult? restore, CancellationToken cancellationToken)
+    {
+        var journalOptions = new BackupJournalOptions
+        {
+            CheckpointInterval = options.Backup.CheckpointInterval,
+            Failed = ex => Log.JournalFlushFailed(_logger, ex.Message, ex),
+            GenerationWritten = r => Log.JournalGenerationWritten(_logger, r.Generation, r.Path, r.FileBytes, (long)r.Elapsed.TotalMilliseconds),
+        };
+        var started = BackupJournal.Start(backup, store, restore?.AppendPoint, journalOptions, time, cancellationToken);
+        journal.Journal = started;
+        if (restore is { DroppedTailBytes: > 0 } torn)
+        {
+            Log.JournalTornTail(_logger, torn.Path ?? "?", torn.DroppedTailBytes, started.TornTailCopy ?? "(nowhere)");
+        }
+
+        Log.JournalStarted(_logger, started.CurrentPath ?? "?", (long)options.Backup.CheckpointInterval.TotalMilliseconds,
+            options.Backup.AcknowledgeAfterCheckpoint ? "on disk" : "stored in memory");
     }
 
     private RestoreResult? Restore(IKeyValueStore store, CancellationToken cancellationToken)

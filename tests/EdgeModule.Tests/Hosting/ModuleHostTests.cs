@@ -4,23 +4,24 @@ using EdgeModule.Storage.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EdgeModule.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeModule.Tests.Hosting;
 
 /// <summary>
 /// The module's hosted services in process, composed as Program.cs composes them (AddEdgeModule), with a fake clock
-/// and an inputs broker that never answers (the transport connects in the background, so nothing waits for it).
+/// and a real mosquitto for the inputs (the upstream is the inputs connection's outputs).
 /// </summary>
 public sealed class ModuleHostTests : IDisposable
 {
-    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("edgemodule-host-");
+    private readonly ModuleEnvironment _env = new(upstreamRunning: false);
     private readonly LogCapture _log = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
 
-    private string BackupFolder => Path.Combine(_folder.FullName, "backup");
+    private string BackupFolder => _env.BackupFolder;
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose() => _env.Dispose();
 
     [Fact]
     public async Task Start_WithABackup_RestoresBeforeTheInputsAccept()
@@ -78,13 +79,13 @@ public sealed class ModuleHostTests : IDisposable
         await host.StopAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(0, host.Services.GetRequiredService<ModuleExitCode>().Value);
-        await _log.WaitForLineAsync(@"Backup generation 2 written to .*: \d+ bytes, 2 messages");
+        await _log.WaitForLineAsync(@"Backup generation 2 written to .*: \d+ bytes, \d+ messages");
         Assert.True(_log.IndexOf("Inputs closed") < _log.IndexOf("Pump stopped"));
         Assert.True(_log.IndexOf("Pump stopped") < _log.IndexOf("Backup generation 2 written"));
         Assert.True(_log.IndexOf("Backup generation 2 written") < _log.IndexOf("Store closed."));
     }
 
-    private IHost Build()
+    private IHost Build(string checkpointIntervalMs = "0")
     {
         var options = ModuleOptions.Bind(new Dictionary<string, string?>
         {
@@ -92,9 +93,10 @@ public sealed class ModuleHostTests : IDisposable
             ["EnableNonPersistentStorageBackup"] = "true",
             ["BackupFolder"] = BackupFolder,
             ["MqttHost"] = "127.0.0.1",
-            ["MqttPort"] = "1",
+            ["MqttPort"] = _env.Receiving.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MqttDeviceId"] = "d",
             ["MqttModuleId"] = "m",
+            ["CheckpointIntervalMs"] = checkpointIntervalMs,
         });
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(_log);
