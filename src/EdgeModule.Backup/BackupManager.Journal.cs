@@ -10,7 +10,23 @@ namespace EdgeModule.Backup;
 /// <summary>A new full generation for a journal, continued by the journal's first delta before it becomes a generation.</summary>
 public sealed partial class BackupManager
 {
+    private BackupJournal? _journal;
+
     internal Action<BackupFaultPoint>? FaultHook => _options.FaultHook;
+
+    /// <summary>
+    /// While a journal appends to this folder's newest generation, <see cref="Backup"/> writes its full generations
+    /// through it (the journal continues on the new one), so no generation can be newer than the journal's file.
+    /// </summary>
+    internal void Attach(BackupJournal journal)
+    {
+        if (Interlocked.CompareExchange(ref _journal, journal, null) is not null)
+        {
+            throw new InvalidOperationException($"A journal already appends to the backups in '{Folder}'.");
+        }
+    }
+
+    internal void Detach(BackupJournal journal) => Interlocked.CompareExchange(ref _journal, null, journal);
 
     internal int WriteBufferBytes => _options.WriteBufferBytes;
 

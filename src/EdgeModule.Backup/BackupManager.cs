@@ -58,6 +58,11 @@ public sealed partial class BackupManager
     public BackupResult Backup(IKeyValueStore store, DateTimeOffset? deadline = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        if (Volatile.Read(ref _journal) is { } journal)
+        {
+            // A generation written past the journal would be newer than the one it appends to, and lack its later deltas.
+            return journal.WriteFullGeneration(deadline, cancellationToken);
+        }
 
         // Step 1: folder (exclusively ours for now: an operation of this process on it finishes first, within
         // this one's deadline) and generation number.

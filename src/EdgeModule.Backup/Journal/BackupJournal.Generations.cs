@@ -25,6 +25,9 @@ public sealed partial class BackupJournal
     /// <summary>True while a compaction runs in the background.</summary>
     public bool IsCompacting => _compaction is { IsCompleted: false };
 
+    /// <summary>The background compaction last started (completed when none runs); it never faults (failures are reported).</summary>
+    internal Task Compaction => _compaction ?? Task.CompletedTask;
+
     /// <summary>Writes a new full generation now and continues on it (what a due compaction does in the background).</summary>
     public BackupResult WriteFullGeneration(DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
@@ -68,6 +71,13 @@ public sealed partial class BackupJournal
                     var next = JournalFile.OpenAt(path, tail, _faultHook);
                     var old = Interlocked.Exchange(ref _file, next);
                     old?.Dispose();
+                    lock (_state)
+                    {
+                        // Changes of a failed append are in the new generation now.
+                        _inFlightBytes = 0;
+                        _inFlightOldest = null;
+                    }
+
                     Volatile.Write(ref _needsFullGeneration, false);
                     MarkDurable(tail.LastSequence);
                 },

@@ -26,14 +26,11 @@ public sealed partial class BackupJournal
 
             if (!wake.IsCompleted)
             {
-                try
-                {
-                    await Task.WhenAny(Task.Delay(_options.CheckpointInterval, _time, cancellationToken), wake).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                // The interval's timer is cancelled when waiters wake the loop first, so group commits leave no timers behind.
+                using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var interval = Task.Delay(_options.CheckpointInterval, _time, turn.Token);
+                await Task.WhenAny(interval, wake).ConfigureAwait(false);
+                await turn.CancelAsync().ConfigureAwait(false);
 
                 if (cancellationToken.IsCancellationRequested)
                 {

@@ -98,6 +98,7 @@ public sealed partial class BackupJournal : IDisposable
         var journal = new BackupJournal(manager, store, tracker, options, time, manager.FaultHook);
         try
         {
+            manager.Attach(journal);
             if (continueFrom is { CanAppend: true })
             {
                 journal._file = JournalFile.Open(continueFrom, manager.QuarantineFolder, time, manager.FaultHook, out var tailCopy);
@@ -219,6 +220,7 @@ public sealed partial class BackupJournal : IDisposable
             _disposed = true;
         }
 
+        _manager.Detach(this);
         _compactionStop.Cancel();
         WaitForCompaction();
         _gate.Wait();

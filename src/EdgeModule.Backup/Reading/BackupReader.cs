@@ -20,7 +20,7 @@ namespace EdgeModule.Backup;
 /// a caller that must not act on unverified data reads the whole file first (<see cref="BackupVerifier"/>), or acts in
 /// a way it can undo until <see cref="BackupEntryKind.End"/> (a restore discards what it applied from a damaged file).
 /// </remarks>
-public sealed class BackupReader : IDisposable
+public sealed partial class BackupReader : IDisposable
 {
     private const int DefaultBufferSize = 1 << 20;
 
@@ -320,35 +320,6 @@ public sealed class BackupReader : IDisposable
         _previousKeyLength = -1;
         _segmentPartitions++;
         _state = State.InPartition;
-    }
-
-    private void DropPartition(ReadOnlySpan<byte> payload)
-    {
-        var r = new SpanReader(payload);
-        var name = r.String();
-        if (!r.Ok || !r.AtEnd || string.IsNullOrEmpty(name))
-        {
-            throw Corrupt("the drop-partition frame's name is malformed");
-        }
-
-        if (PartitionName is not null && string.CompareOrdinal(PartitionName, name) >= 0)
-        {
-            throw Corrupt($"dropped partition '{name}' does not sort after partition '{PartitionName}'");
-        }
-
-        PartitionName = name;
-        _partitionWasDropped = true;
-        _segmentPartitions++;
-        _state = State.InSegment;
-    }
-
-    private void ReadRemove(ReadOnlySpan<byte> payload)
-    {
-        CheckKeyOrder(payload); // the whole payload is the key (the empty key included)
-        _keyView = _frames.LastPayload;
-        _valueView = ReadOnlyMemory<byte>.Empty;
-        _segmentRecords++;
-        _segmentRecordBytes += payload.Length;
     }
 
     private void CheckKeyOrder(ReadOnlySpan<byte> key)

@@ -266,6 +266,97 @@ public sealed class BackupJournalTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Flush_AfterAFailedAppend_WritesAFullGenerationAndWaitersWaitForIt()
+    {
+        using var store = new InMemoryStore();
+        var p = store.GetOrCreatePartition("messages");
+        var fail = false;
+        var manager = new BackupManager(new BackupOptions
+        {
+            Folder = _folder.Path,
+            FaultHook = point =>
+            {
+                if (fail && point == BackupFaultPoint.FlushFile)
+                {
+                    throw new IOException("injected: the disk refused the flush");
+                }
+            },
+        });
+        using var journal = BackupJournal.Start(manager, store, continueFrom: null, cancellationToken: Ct);
+        var first = journal.CurrentPath!;
+        var length = new FileInfo(first).Length;
+        p.Put(Key(1), Value(10));
+        var waiter = journal.WhenDurableAsync(Ct);
+        fail = true;
+
+        Assert.Throws<IOException>(() => journal.Flush(Ct));
+
+        Assert.Equal(length, new FileInfo(first).Length); // cut back to the sound prefix
+        Assert.False(waiter.IsCompleted);
+        Assert.NotNull(journal.GetStatistics().LastError);
+        fail = false;
+        p.Put(Key(2), Value(10));
+        journal.Flush(Ct); // the drained changes are in no file: a full generation, not a delta
+
+        Assert.NotEqual(first, journal.CurrentPath);
+        await waiter.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Null(journal.GetStatistics().LastError);
+        AssertRestoresTo(store);
+    }
+
+    [Fact]
+    public void FlushFinal_CompactionDueAndFits_WritesAFullGeneration_NotDue_OnlyTheDelta()
+    {
+        using var store = new InMemoryStore();
+        var p = store.GetOrCreatePartition("messages");
+        var manager = Manager();
+        manager.MeasureWriteSpeed(1 << 20, Ct);
+        using (var journal = BackupJournal.Start(manager, store, null, new BackupJournalOptions { MaxDeltas = 2 }, cancellationToken: Ct))
+        {
+            p.Put(Key(1), Value(10));
+            var notDue = journal.FlushFinal(DateTimeOffset.UtcNow.AddSeconds(30), Ct);
+            Assert.True(notDue.DeltaBytes > 0);
+            Assert.Null(notDue.Generation);
+            Assert.Null(notDue.Estimate);
+
+            p.Put(Key(2), Value(10));
+            var due = journal.FlushFinal(DateTimeOffset.UtcNow.AddSeconds(30), Ct);
+            Assert.True(due.Estimate!.Fits);
+            Assert.NotNull(due.Generation);
+            Assert.Equal(0, due.Statistics.Deltas);
+
+            p.Put(Key(3), Value(10));
+            journal.Flush(Ct);
+            journal.Flush(Ct);
+            p.Put(Key(4), Value(10));
+            var late = journal.FlushFinal(DateTimeOffset.UtcNow, Ct); // due, but no time left: the delta only
+            Assert.False(late.Estimate!.Fits);
+            Assert.Null(late.Generation);
+        }
+
+        AssertRestoresTo(store);
+    }
+
+    [Fact]
+    public void Backup_WhileAJournalRuns_GoesThroughTheJournal()
+    {
+        using var store = new InMemoryStore();
+        var p = store.GetOrCreatePartition("messages");
+        var manager = Manager();
+        using var journal = BackupJournal.Start(manager, store, continueFrom: null, cancellationToken: Ct);
+        p.Put(Key(1), Value(10));
+
+        var result = manager.Backup(store, cancellationToken: Ct);
+
+        // The journal continues on the new generation: a later change is in it, not in a file older than the newest.
+        Assert.Equal(result.Path, journal.CurrentPath);
+        p.Put(Key(2), Value(10));
+        journal.Flush(Ct);
+        AssertRestoresTo(store);
+        Assert.Throws<InvalidOperationException>(() => BackupJournal.Start(manager, new InMemoryStore(), null, cancellationToken: Ct));
+    }
+
     internal static byte[] Key(int i) => BitConverter.GetBytes(i).Reverse().ToArray();
 
     internal static byte[] Value(int size, byte fill = 1) => Enumerable.Repeat(fill, size).ToArray();
