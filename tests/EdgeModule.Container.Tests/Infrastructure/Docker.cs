@@ -1,19 +1,36 @@
 using System.Diagnostics;
 using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Configurations;
+using DotNet.Testcontainers.Containers;
 using EdgeModule.Tests.Infrastructure;
 
 namespace EdgeModule.Container.Tests.Infrastructure;
 
 /// <summary>
-/// The docker CLI, run as a child process with a bound on every call. Which CLI: <c>EDGEMODULE_DOCKER</c>, else
-/// <c>docker</c> when it has the buildx plugin, else Debian's docker.io CLI at /usr/bin/docker. The Dockerfiles need
-/// BuildKit (<c>$BUILDPLATFORM</c>): a CLI of Docker 23 or later without buildx falls back to the classic builder, which
-/// cannot build them, while docker.io's 20.10 CLI has BuildKit built in (DOCKER_BUILDKIT=1).
+/// The Docker engine, two ways. Containers run through Testcontainers and its Docker.DotNet client (<see cref="Client"/>:
+/// stop with a timeout, CPU limits, inspect, clean-up by <see cref="Label"/>). The image is built with the docker CLI
+/// and BuildKit, because the Dockerfiles need BuildKit (<c>FROM --platform=$BUILDPLATFORM</c>; the classic builder of
+/// Testcontainers' ImageFromDockerfileBuilder fails on it, and its BuildKit builder looks base images up at a
+/// registry, which cannot be reached here). Which CLI: <c>EDGEMODULE_DOCKER</c>, else <c>docker</c> when it has the
+/// buildx plugin, else Debian's docker.io CLI at /usr/bin/docker (BuildKit built in with DOCKER_BUILDKIT=1).
 /// </summary>
 internal static class Docker
 {
     /// <summary>Set (test.sh sets it after eng/setup-docker.sh): a missing engine or base image fails the tests instead of skipping them.</summary>
     public const string RequiredVariable = "EDGEMODULE_CONTAINER_TESTS";
+
+    /// <summary>The label on every container of the tests; its value is this run's <see cref="RunId"/>.</summary>
+    public const string Label = "edgemodule.container-test";
+
+    public static readonly string RunId = Guid.NewGuid().ToString("N");
+
+    private static readonly Lazy<DockerClient> _client = new(() =>
+    {
+        Configure();
+        return TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(ResourceReaper.DefaultSessionId).Build();
+    });
 
     private static readonly Lazy<string> _cli = new(ResolveCli);
     private static readonly Lazy<string?> _engineProblem = new(() =>
@@ -30,6 +47,42 @@ internal static class Docker
     });
 
     public static string Cli => _cli.Value;
+
+    public static DockerClient Client => _client.Value;
+
+    /// <summary>
+    /// What Testcontainers needs against Debian's docker.io 20.10, unless set already: API 1.41 (its client asks for
+    /// 1.44, which that engine refuses) and no Ryuk (its image cannot be pulled; containers are removed by label).
+    /// Set before Testcontainers first reads its settings.
+    /// </summary>
+    public static void Configure()
+    {
+        foreach (var (name, value) in new[] { ("DOCKER_API_VERSION", "1.41"), ("TESTCONTAINERS_RYUK_DISABLED", "true") })
+        {
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+
+    /// <summary>Removes every container of the run <paramref name="runId"/> (by <see cref="Label"/>).</summary>
+    public static async Task RemoveLabelledContainersAsync(string runId)
+    {
+        var filter = $"{Label}={runId}";
+        var containers = await Client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
+            {
+                ["label"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [filter] = true },
+            },
+        });
+        foreach (var container in containers)
+        {
+            await Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
+        }
+    }
 
     public static bool Required => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RequiredVariable));
 

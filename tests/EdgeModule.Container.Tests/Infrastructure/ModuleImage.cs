@@ -5,9 +5,10 @@ namespace EdgeModule.Container.Tests.Infrastructure;
 /// <summary>
 /// The module's image, built once per test run from Dockerfile.amd64 as it is (BuildKit, host network, the repository
 /// as context). The base images it names must be on the machine (eng/setup-docker.sh builds local stand-ins); BuildKit's
-/// cache makes a build without changes a matter of seconds.
+/// cache makes a build without changes a matter of seconds. At the end of the run, the containers this run labelled are
+/// removed (another run's, which may be going on beside it, are left alone).
 /// </summary>
-public sealed class ModuleImage
+public sealed class ModuleImage : IAsyncDisposable
 {
     public const string Dockerfile = "Dockerfile.amd64";
     public const string Tag = "edgemodule:container-test";
@@ -17,11 +18,24 @@ public sealed class ModuleImage
 
     private readonly Lazy<Task<string>> _build = new(() => Task.Run(Build));
 
+    private volatile bool _used;
+
+    public ModuleImage() => Docker.Configure();
+
     /// <summary>Skips or fails (see <see cref="Docker.Require"/>) without an engine; otherwise the tag, once built.</summary>
     public Task<string> GetAsync()
     {
         Docker.Require([.. BaseImages()]);
+        _used = true;
         return _build.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_used)
+        {
+            await Docker.RemoveLabelledContainersAsync(Docker.RunId);
+        }
     }
 
     /// <summary>The images Dockerfile.amd64 builds FROM (its ARG defaults).</summary>
