@@ -28,6 +28,12 @@ internal static class Emulation
 
     public static bool IsEmulated => HostArchitecture is not null;
 
+    /// <summary>
+    /// What test bounds are multiplied by: 4 under emulation (qemu runs JIT-compiled code several times slower, and the
+    /// first TLS handshake of a run took over 20 s), else 1.
+    /// </summary>
+    public static int TimeScale => IsEmulated ? 4 : 1;
+
     /// <summary>Skips the test under emulation: <paramref name="what"/> names what qemu does not emulate.</summary>
     public static void SkipIfEmulated(string what) =>
         Assert.SkipWhen(IsEmulated, $"runs as {RuntimeInformation.ProcessArchitecture} under emulation on a {HostArchitecture} kernel, and qemu-user does not emulate {what}");
