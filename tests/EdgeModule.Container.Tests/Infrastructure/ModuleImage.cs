@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Images;
 
@@ -11,13 +12,15 @@ namespace EdgeModule.Container.Tests.Infrastructure;
 /// which cannot be reached here), the build's network the host's (set through the create parameters; there is no
 /// bridge), the repository as context (Testcontainers applies .dockerignore). The base images it names must be on the
 /// machine (eng/setup-docker.sh builds local stand-ins); the builder's layer cache makes a build without changes a
-/// matter of seconds. At the end of the run, the containers this run labelled are removed (another run's, which may
-/// be going on beside it, are left alone).
+/// matter of seconds. At the end of the run, the containers this run labelled and its tag are removed (another run's,
+/// which may be going on beside it, are left alone; the layers stay as the builder's cache).
 /// </summary>
 public sealed class ModuleImage : IAsyncDisposable
 {
     public const string Dockerfile = "Dockerfile.amd64";
-    public const string Tag = "edgemodule:container-test";
+
+    /// <summary>This run's own tag: another run on the machine (another clone) cannot retag it under the tests' feet.</summary>
+    public static readonly string Tag = $"edgemodule:container-test-{Docker.RunId[..12]}";
 
     /// <summary>A cold build restores and publishes the module on a loaded 2-core machine.</summary>
     private static readonly TimeSpan _buildTimeout = TimeSpan.FromMinutes(20);
@@ -40,6 +43,10 @@ public sealed class ModuleImage : IAsyncDisposable
         if (_used)
         {
             await Docker.RemoveLabelledContainersAsync(Docker.RunId);
+            if (_build.IsValueCreated && _build.Value.IsCompletedSuccessfully)
+            {
+                await Docker.Client.Images.DeleteImageAsync(Tag, new ImageDeleteParameters { NoPrune = true });
+            }
         }
     }
 
@@ -53,7 +60,7 @@ public sealed class ModuleImage : IAsyncDisposable
             .WithDockerfileDirectory(Repository.Root)
             .WithDockerfile(Dockerfile)
             .WithName(Tag)
-            .WithImageBuildPolicy(PullPolicy.Always) // built every run: the tag may hold another tree's image
+            .WithImageBuildPolicy(PullPolicy.Always)
             .WithDeleteIfExists(false)
             .WithCleanUp(false)
             .WithCreateParameterModifier(p => p.NetworkMode = "host")
