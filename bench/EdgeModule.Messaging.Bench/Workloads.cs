@@ -27,10 +27,14 @@ internal static class Workloads
     };
 
     /// <summary>Enqueue, forward-read with checkpoints, cleanup, then the same messages again as one interleaved cycle.</summary>
-    public static Dictionary<string, double> MessageStore(IKeyValueStore kv, int count)
+    /// <remarks>
+    /// <paramref name="removeOnCheckpoint"/>: <see cref="MessageStoreOptions.RemoveOnCheckpoint"/>, so the checkpoint
+    /// write also removes what it delivered and cleanup finds nothing left.
+    /// </remarks>
+    public static Dictionary<string, double> MessageStore(IKeyValueStore kv, int count, bool removeOnCheckpoint = false)
     {
         var messages = Enumerable.Range(0, count).Select(Message).ToArray();
-        var store = new MessageStore(kv, new MessageStoreOptions { MaxStoreBytes = long.MaxValue });
+        var store = new MessageStore(kv, new MessageStoreOptions { MaxStoreBytes = long.MaxValue, RemoveOnCheckpoint = removeOnCheckpoint });
         var rates = new Dictionary<string, double>
         {
             ["enqueue"] = Rate(messages.Length, () =>

@@ -1,14 +1,25 @@
 using System.Globalization;
 using System.Text;
+using EdgeModule.Backup.Files;
 using EdgeModule.Backup.Internal;
+using Microsoft.Win32.SafeHandles;
 
 namespace EdgeModule.Backup;
 
 /// <summary>Generations on disk: numbering, listing, pruning, quarantine, restore markers and leftover temp files.</summary>
 public sealed partial class BackupManager
 {
-    /// <summary>The complete generations in the folder, newest first.</summary>
-    public IReadOnlyList<BackupGeneration> ListGenerations()
+    /// <summary>
+    /// The complete generations in the folder, newest first (by number: names grow wider past 12 digits). Only regular
+    /// files count: a symbolic link or a FIFO under a generation's name is not a generation (restore names it as a
+    /// problem and leaves it alone; it never takes a generation's place when old ones are pruned).
+    /// </summary>
+    public IReadOnlyList<BackupGeneration> ListGenerations() => ListGenerationNames(regular: true);
+
+    /// <summary>Entries named like a generation that are not regular files (links, FIFOs, folders), newest first.</summary>
+    private IReadOnlyList<BackupGeneration> ListIrregularGenerations() => ListGenerationNames(regular: false);
+
+    private List<BackupGeneration> ListGenerationNames(bool regular)
     {
         if (!Directory.Exists(Folder))
         {
@@ -16,12 +27,13 @@ public sealed partial class BackupManager
         }
 
         var list = new List<BackupGeneration>();
-        foreach (var path in Directory.EnumerateFiles(Folder))
+        foreach (var path in Directory.EnumerateFileSystemEntries(Folder))
         {
-            if (GenerationFiles.ParseGeneration(Path.GetFileName(path)) is { } number)
+            if (GenerationFiles.ParseGeneration(Path.GetFileName(path)) is { } number
+                && (SafeFile.GetKind(path) == FileKind.Regular) == regular)
             {
-                var info = new FileInfo(path);
-                list.Add(new BackupGeneration(number, path, info.Exists ? info.Length : 0, ReadTimesRestored(path)));
+                var bytes = regular && new FileInfo(path) is { Exists: true } info ? info.Length : 0;
+                list.Add(new BackupGeneration(number, path, bytes, regular ? ReadTimesRestored(path) : 0));
             }
         }
 
@@ -35,16 +47,13 @@ public sealed partial class BackupManager
     /// </summary>
     public IReadOnlyList<string> CleanupLeftovers()
     {
-        lock (_gate)
+        if (!Directory.Exists(Folder))
         {
-            if (!Directory.Exists(Folder))
-            {
-                return [];
-            }
-
-            using var folderLock = FolderLock.Acquire(Folder);
-            return CleanupLeftoversCore();
+            return [];
         }
+
+        using var folderLock = FolderLock.Acquire(Folder, _time);
+        return CleanupLeftoversCore();
     }
 
     private List<string> CleanupLeftoversCore()
@@ -57,6 +66,7 @@ public sealed partial class BackupManager
 
         foreach (var path in Directory.EnumerateFiles(Folder))
         {
+            // unlink(2): a link under a temp name goes, not what it points to; a FIFO is removed without being opened.
             if (GenerationFiles.IsLeftoverTemp(Path.GetFileName(path)))
             {
                 File.Delete(path);
@@ -67,7 +77,10 @@ public sealed partial class BackupManager
         return deleted;
     }
 
-    /// <summary>One more than any generation number seen in the folder or its quarantine, so a number is never reused.</summary>
+    /// <summary>
+    /// One more than any generation number seen in the folder or its quarantine (in any of our names, whatever the
+    /// entry is), so a number is never reused. The number never wraps: past <see cref="long.MaxValue"/> backups fail.
+    /// </summary>
     private long NextGeneration()
     {
         long highest = 0;
@@ -78,7 +91,7 @@ public sealed partial class BackupManager
                 continue;
             }
 
-            foreach (var path in Directory.EnumerateFiles(folder))
+            foreach (var path in Directory.EnumerateFileSystemEntries(folder))
             {
                 if (GenerationFiles.ParseAnyGeneration(Path.GetFileName(path)) is { } n && n > highest)
                 {
@@ -87,7 +100,9 @@ public sealed partial class BackupManager
             }
         }
 
-        return highest + 1;
+        return highest < long.MaxValue
+            ? highest + 1
+            : throw new BackupException($"The backup folder '{Folder}' holds generation {highest}, the largest number there is; move the backups elsewhere.");
     }
 
     /// <summary>
@@ -109,34 +124,46 @@ public sealed partial class BackupManager
         return deleted;
     }
 
-    /// <summary>Moves a generation that failed verification into quarantine/ and writes the reason beside it.</summary>
+    /// <summary>
+    /// Moves a generation that failed verification into quarantine/ and writes the reason beside it. quarantine/ is
+    /// created 0700; when something other than a folder has its name (a planted link), nothing is moved and
+    /// <see cref="BackupFolderException"/> is thrown (restore then leaves the file in place and says why).
+    /// </summary>
     private QuarantinedBackup Quarantine(BackupVerification verification)
     {
-        if (OperatingSystem.IsWindows())
+        if (SafeFile.GetKind(QuarantineFolder) is not (FileKind.Missing or FileKind.Directory) and var kind)
         {
-            Directory.CreateDirectory(QuarantineFolder);
-        }
-        else
-        {
-            Directory.CreateDirectory(QuarantineFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            throw new BackupFolderException(
+                QuarantineFolder, $"'{QuarantineFolder}' is {NotRegularFileException.Describe(kind)}, not a folder: nothing can be quarantined there. Remove it.");
         }
 
+        SafeFile.CreatePrivateFolder(QuarantineFolder);
         var name = Path.GetFileName(verification.Path);
         var target = Path.Combine(QuarantineFolder, name);
-        if (File.Exists(target))
+        for (var n = 0; SafeFile.GetKind(target) != FileKind.Missing; n++)
         {
-            target += string.Create(CultureInfo.InvariantCulture, $".{_time.GetUtcNow():yyyyMMdd'T'HHmmssfff}");
+            target = Path.Combine(QuarantineFolder, name) + string.Create(
+                CultureInfo.InvariantCulture, $".{_time.GetUtcNow():yyyyMMdd'T'HHmmssfff}{(n == 0 ? "" : $"-{n}")}");
         }
 
         var reason = string.Create(
             CultureInfo.InvariantCulture,
             $"{verification.Reason} (first bad frame at offset {verification.FirstBadOffset}; {verification.SoundBytes} of {verification.FileBytes} bytes sound)");
         Fault(BackupFaultPoint.Quarantine);
+
+        // rename(2) moves the name itself: nothing is followed at either end.
         File.Move(verification.Path, target, overwrite: false);
         var marker = verification.Path + GenerationFiles.RestoredSuffix;
-        if (File.Exists(marker))
+        switch (SafeFile.GetKind(marker))
         {
-            File.Move(marker, target + GenerationFiles.RestoredSuffix, overwrite: true);
+            case FileKind.Regular:
+                File.Move(marker, target + GenerationFiles.RestoredSuffix, overwrite: true);
+                break;
+            case FileKind.Missing:
+                break;
+            default:
+                File.Delete(marker); // something planted under our name: the name goes, not what it points to
+                break;
         }
 
         Fault(BackupFaultPoint.QuarantineReason);
@@ -146,20 +173,10 @@ public sealed partial class BackupManager
             .Append(CultureInfo.InvariantCulture, $"quarantined at: {_time.GetUtcNow():O}\n")
             .Append(CultureInfo.InvariantCulture, $"reason: {reason}\n")
             .ToString();
-        WriteDurably(reasonPath, text, FileMode.Create);
+        WriteNew(reasonPath, text);
         DirectorySync.Flush(QuarantineFolder);
         DirectorySync.Flush(Folder);
         return new QuarantinedBackup(verification.Path, target, reasonPath, reason);
-    }
-
-    /// <summary>Appends a line to the generation's restore marker and returns how many restores it recorded before.</summary>
-    private int MarkRestored(string generationPath)
-    {
-        Fault(BackupFaultPoint.MarkRestored);
-        var marker = generationPath + GenerationFiles.RestoredSuffix;
-        var before = ReadTimesRestored(generationPath);
-        WriteDurably(marker, string.Create(CultureInfo.InvariantCulture, $"restored at {_time.GetUtcNow():O}\n"), FileMode.Append);
-        return before;
     }
 
     private static int ReadTimesRestored(string generationPath)
@@ -167,18 +184,48 @@ public sealed partial class BackupManager
         var marker = generationPath + GenerationFiles.RestoredSuffix;
         try
         {
-            return File.Exists(marker) ? File.ReadAllLines(marker).Count(l => l.Length > 0) : 0;
+            return SafeFile.GetKind(marker) == FileKind.Missing
+                ? 0
+                : SafeFile.ReadText(marker, 1 << 20).Split('\n').Count(l => l.Length > 0);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return 0;
+            return 0; // a link or FIFO under the marker's name is not read (MarkRestored replaces it)
         }
     }
 
-    private static void WriteDurably(string path, string text, FileMode mode)
+    /// <summary>Creates <paramref name="path"/> exclusively and writes it durably; whatever had the name before is unlinked, never followed.</summary>
+    private static void WriteNew(string path, string text)
     {
-        using var file = CreatePrivateFile(path, mode);
-        file.Write(Encoding.UTF8.GetBytes(text));
-        file.Flush(flushToDisk: true);
+        if (SafeFile.GetKind(path) != FileKind.Missing)
+        {
+            File.Delete(path);
+        }
+
+        using var file = SafeFile.CreateNew(path);
+        RandomAccess.Write(file, Encoding.UTF8.GetBytes(text), 0);
+        RandomAccess.FlushToDisk(file);
+    }
+
+    /// <summary>Appends a line to a regular file (created 0600 when missing) and flushes it; a link or FIFO under the name is unlinked first.</summary>
+    private static void AppendDurably(string path, string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        SafeFileHandle file;
+        try
+        {
+            file = SafeFile.OpenOrCreate(path, append: true);
+        }
+        catch (NotRegularFileException)
+        {
+            File.Delete(path);
+            file = SafeFile.OpenOrCreate(path, append: true);
+        }
+
+        using (file)
+        {
+            RandomAccess.Write(file, bytes, RandomAccess.GetLength(file));
+            RandomAccess.FlushToDisk(file);
+        }
     }
 }

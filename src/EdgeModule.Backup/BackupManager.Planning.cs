@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using EdgeModule.Backup.Files;
 using EdgeModule.Backup.Format;
 using EdgeModule.Backup.Internal;
 
@@ -55,53 +56,59 @@ public sealed partial class BackupManager
     /// Measures the folder's write speed by writing <paramref name="probeBytes"/> to a temp file and flushing it to
     /// disk, then deleting it. The result is used for estimates until a real backup measures better.
     /// </summary>
-    public double MeasureWriteSpeed(long probeBytes = 32L << 20)
+    /// <remarks>
+    /// The probe's name is random and created exclusively. It waits for another operation of this process on the
+    /// folder (a backup) to finish, bounded by <paramref name="cancellationToken"/>.
+    /// </remarks>
+    public double MeasureWriteSpeed(long probeBytes = 32L << 20, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(probeBytes, 1);
-        lock (_gate)
-        {
-            EnsureFolderWritable();
-            using var folderLock = FolderLock.Acquire(Folder);
-            var path = Path.Combine(Folder, GenerationFiles.ProbeFileName);
-            // The value of every record frame the probe writes (a backup's frames are about this size or smaller).
-            var buffer = new byte[Math.Min(probeBytes, 64 << 10)];
-            Random.Shared.NextBytes(buffer);
-            var started = _time.GetTimestamp();
-            try
-            {
-                // Written the way a backup is (the same writer: buffers, checksums, direct I/O or write-behind), so the
-                // speed measured is the speed a backup will see.
-                using var file = CreatePrivateFile(path);
-                using (var writer = new FrameWriter(file.SafeFileHandle, 0, _options.WriteBufferBytes, static () => { }, null, _options.DirectIo))
-                {
-                    // Record frames (a 16-byte key and the random value), as a backup writes them.
-                    Span<byte> key = stackalloc byte[16];
-                    for (long offset = 0; offset < probeBytes; offset += buffer.Length)
-                    {
-                        writer.WriteRecord(key, buffer.AsSpan(0, (int)Math.Min(buffer.Length, probeBytes - offset)));
-                    }
+        EnsureFolderWritable();
+        using var folderLock = FolderLock.Acquire(Folder, _time, cancellationToken: cancellationToken);
 
-                    writer.Complete();
+        // The value of every record frame the probe writes (a backup's frames are about this size or smaller).
+        var buffer = new byte[Math.Min(probeBytes, 64 << 10)];
+        Random.Shared.NextBytes(buffer);
+        var started = _time.GetTimestamp();
+        string? path = null;
+        try
+        {
+            // Written the way a backup is (the same writer: buffers, checksums, direct I/O or write-behind), so the
+            // speed measured is the speed a backup will see.
+            using var file = SafeFile.CreateUnique(Folder, GenerationFiles.ProbePrefix + "-", GenerationFiles.TempSuffix, out var created);
+            path = created;
+            using (var writer = new FrameWriter(file, 0, _options.WriteBufferBytes, static () => { }, null, _options.DirectIo))
+            {
+                // Record frames (a 16-byte key and the random value), as a backup writes them.
+                Span<byte> key = stackalloc byte[16];
+                for (long offset = 0; offset < probeBytes; offset += buffer.Length)
+                {
+                    writer.WriteRecord(key, buffer.AsSpan(0, (int)Math.Min(buffer.Length, probeBytes - offset)));
                 }
 
-                RandomAccess.FlushToDisk(file.SafeFileHandle);
+                writer.Complete();
             }
-            finally
+
+            RandomAccess.FlushToDisk(file);
+        }
+        finally
+        {
+            if (path is not null)
             {
                 TryDelete(path);
             }
-
-            var speed = probeBytes / Math.Max(_time.GetElapsedTime(started).TotalSeconds, 1e-6);
-            lock (_planGate)
-            {
-                if (_speedSource != SpeedSource.Measured)
-                {
-                    RecordSpeed(speed, SpeedSource.Probe, _lastBackupBytes);
-                }
-            }
-
-            return speed;
         }
+
+        var speed = probeBytes / Math.Max(_time.GetElapsedTime(started).TotalSeconds, 1e-6);
+        lock (_planGate)
+        {
+            if (_speedSource != SpeedSource.Measured)
+            {
+                RecordSpeed(speed, SpeedSource.Probe, _lastBackupBytes);
+            }
+        }
+
+        return speed;
     }
 
     private void RecordSpeed(double bytesPerSecond, SpeedSource source, long? backupBytes)
@@ -131,7 +138,8 @@ public sealed partial class BackupManager
         try
         {
             var frame = new byte[BackupFormat.CommitFrameSize];
-            using (var handle = File.OpenHandle(newest.Path))
+            // Not following a link, not blocking on a FIFO swapped in since the listing: a regular file or nothing.
+            using (var handle = SafeFile.OpenRead(newest.Path))
             {
                 if (RandomAccess.Read(handle, frame, newest.Bytes - frame.Length) != frame.Length)
                 {
@@ -151,7 +159,9 @@ public sealed partial class BackupManager
 
             _lastBackupBytes = newest.Bytes;
             var micros = BinaryPrimitives.ReadUInt64LittleEndian(payload[36..]);
-            if (_speedSource == SpeedSource.Unknown && micros > 0)
+
+            // A journal's delta (segment index above 0) ends the file: its time is that of the delta, not of the file.
+            if (_speedSource == SpeedSource.Unknown && micros > 0 && BinaryPrimitives.ReadUInt32LittleEndian(payload) == 0)
             {
                 _bytesPerSecond = newest.Bytes / (micros / 1e6);
                 _speedSource = SpeedSource.LastBackupFile;

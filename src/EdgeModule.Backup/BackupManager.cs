@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Files;
 using EdgeModule.Backup.Format;
 using EdgeModule.Backup.Internal;
 using EdgeModule.Backup.Writing;
@@ -28,7 +29,6 @@ public sealed partial class BackupManager
 {
     private readonly BackupOptions _options;
     private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
 
     public BackupManager(BackupOptions options, TimeProvider? timeProvider = null)
     {
@@ -55,97 +55,103 @@ public sealed partial class BackupManager
     public BackupResult Backup(IKeyValueStore store, DateTimeOffset? deadline = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        lock (_gate)
+
+        // Step 1: folder (exclusively ours for now: an operation of this process on it finishes first, within
+        // this one's deadline) and generation number.
+        EnsureFolderWritable();
+        using var folderLock = FolderLock.Acquire(Folder, _time, deadline, cancellationToken);
+        CheckDeadline(deadline, 0, cancellationToken);
+        var started = _time.GetTimestamp();
+        var generation = NextGeneration();
+        var finalPath = Path.Combine(Folder, GenerationFiles.FileName(generation));
+        // The temp file's name gets a random part when it is created (nothing can be planted under it beforehand).
+        var tempPath = Path.Combine(Folder, GenerationFiles.TempPrefix(generation) + "*" + GenerationFiles.TempSuffix);
+        var tempCreated = false;
+
+        // Step 2: the snapshot.
+        var snapshot = store.CreateSnapshot();
+        var sequence = snapshot.Sequence;
+        var snapshotOpen = true;
+        FrameWriter? frames = null;
+        var renamed = false;
+        SnapshotWriter.Totals totals;
+        try
         {
-            // Step 1: folder (exclusively ours for now) and generation number.
-            EnsureFolderWritable();
-            using var folderLock = FolderLock.Acquire(Folder);
-            CheckDeadline(deadline, 0, cancellationToken);
-            var started = _time.GetTimestamp();
-            var generation = NextGeneration();
-            var finalPath = Path.Combine(Folder, GenerationFiles.FileName(generation));
-            var tempPath = finalPath + GenerationFiles.TempSuffix;
-
-            // Step 2: the snapshot.
-            var snapshot = store.CreateSnapshot();
-            var sequence = snapshot.Sequence;
-            var snapshotOpen = true;
-            FrameWriter? frames = null;
-            var renamed = false;
-            SnapshotWriter.Totals totals;
-            try
+            // Step 3: stream into the temp file.
+            var created = _time.GetUtcNow();
+            Fault(BackupFaultPoint.CreateTemp);
+            using (var file = SafeFile.CreateUnique(Folder, GenerationFiles.TempPrefix(generation), GenerationFiles.TempSuffix, out tempPath))
             {
-                // Step 3: stream into the temp file.
-                var created = _time.GetUtcNow();
-                Fault(BackupFaultPoint.CreateTemp);
-                using (var file = CreatePrivateFile(tempPath))
+                tempCreated = true;
+                frames = new FrameWriter(
+                    file, 0, _options.WriteBufferBytes,
+                    () => CheckDeadline(deadline, frames?.WrittenOffset ?? 0, cancellationToken), _options.FaultHook, _options.DirectIo);
+                using (frames)
                 {
-                    frames = new FrameWriter(
-                        file.SafeFileHandle, 0, _options.WriteBufferBytes,
-                        () => CheckDeadline(deadline, frames?.WrittenOffset ?? 0, cancellationToken), _options.FaultHook, _options.DirectIo);
-                    using (frames)
-                    {
-                        totals = SnapshotWriter.Write(
-                            frames, snapshot, store.BackendName, store.Identity, generation, created,
-                            () => _time.GetElapsedTime(started));
-                    }
-
-                    // Step 4: the data is written; let the store drop the versions the snapshot pinned, then flush.
-                    snapshot.Dispose();
-                    snapshotOpen = false;
-                    Fault(BackupFaultPoint.FlushFile);
-                    RandomAccess.FlushToDisk(file.SafeFileHandle);
+                    totals = SnapshotWriter.Write(
+                        frames, snapshot, store.BackendName, store.Identity, generation, created,
+                        () => _time.GetElapsedTime(started));
                 }
 
-                // Step 5: make it a generation, durably.
-                Fault(BackupFaultPoint.Rename);
-                File.Move(tempPath, finalPath, overwrite: false);
-                renamed = true;
-                Fault(BackupFaultPoint.FlushDirectory);
-                DirectorySync.Flush(Folder);
-            }
-            catch (Exception ex) when (ex is not FaultInjectedException && !renamed)
-            {
-                if (snapshotOpen)
-                {
-                    snapshot.Dispose();
-                }
-
-                TryDelete(tempPath);
-                var translated = Translate(ex, tempPath, frames?.WrittenOffset ?? 0);
-                if (ReferenceEquals(translated, ex))
-                {
-                    throw;
-                }
-
-                throw translated;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new BackupException(
-                    $"The backup '{finalPath}' was written but flushing the folder '{Folder}' failed: {ex.Message}", ex);
+                // Step 4: the data is written; let the store drop the versions the snapshot pinned, then flush.
+                snapshot.Dispose();
+                snapshotOpen = false;
+                Fault(BackupFaultPoint.FlushFile);
+                RandomAccess.FlushToDisk(file);
             }
 
-            var elapsed = _time.GetElapsedTime(started);
-            var speed = totals.FileBytes / Math.Max(elapsed.TotalSeconds, 1e-6);
-            RecordSpeed(speed, SpeedSource.Measured, totals.FileBytes);
-
-            // Step 6: only now that N is durable may older generations go.
-            var deleted = PruneOldGenerations();
-            return new BackupResult
-            {
-                Generation = generation,
-                Path = finalPath,
-                Sequence = sequence,
-                Partitions = totals.Partitions,
-                Records = totals.Records,
-                RecordBytes = totals.RecordBytes,
-                FileBytes = totals.FileBytes,
-                Elapsed = elapsed,
-                BytesPerSecond = speed,
-                DeletedGenerations = deleted,
-            };
+            // Step 5: make it a generation, durably.
+            Fault(BackupFaultPoint.Rename);
+            File.Move(tempPath, finalPath, overwrite: false);
+            renamed = true;
+            Fault(BackupFaultPoint.FlushDirectory);
+            DirectorySync.Flush(Folder);
         }
+        catch (Exception ex) when (ex is not FaultInjectedException && !renamed)
+        {
+            if (snapshotOpen)
+            {
+                snapshot.Dispose();
+            }
+
+            if (tempCreated)
+            {
+                TryDelete(tempPath);
+            }
+
+            var translated = Translate(ex, tempPath, frames?.WrittenOffset ?? 0);
+            if (ReferenceEquals(translated, ex))
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(
+                $"The backup '{finalPath}' was written but flushing the folder '{Folder}' failed: {ex.Message}", ex);
+        }
+
+        var elapsed = _time.GetElapsedTime(started);
+        var speed = totals.FileBytes / Math.Max(elapsed.TotalSeconds, 1e-6);
+        RecordSpeed(speed, SpeedSource.Measured, totals.FileBytes);
+
+        // Step 6: only now that N is durable may older generations go.
+        var deleted = PruneOldGenerations();
+        return new BackupResult
+        {
+            Generation = generation,
+            Path = finalPath,
+            Sequence = sequence,
+            Partitions = totals.Partitions,
+            Records = totals.Records,
+            RecordBytes = totals.RecordBytes,
+            FileBytes = totals.FileBytes,
+            Elapsed = elapsed,
+            BytesPerSecond = speed,
+            DeletedGenerations = deleted,
+        };
     }
 
     /// <summary>Checks the backup folder exists and a file can be created in it; throws <see cref="BackupFolderException"/> otherwise.</summary>
@@ -158,38 +164,23 @@ public sealed partial class BackupManager
                 Folder, $"The backup folder '{Folder}' {what}. Create it (mount it from the host) or set BackupFolder to another path.");
         }
 
-        var probe = Path.Combine(Folder, GenerationFiles.WriteCheckFileName());
+        // An unpredictable name, created exclusively: nothing planted in the folder is followed or overwritten.
+        string? probe = null;
         try
         {
-            using (CreatePrivateFile(probe))
-            {
-            }
-
+            SafeFile.CreateUnique(Folder, GenerationFiles.WriteCheckPrefix, GenerationFiles.TempSuffix, out var created).Dispose();
+            probe = created;
             File.Delete(probe);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            TryDelete(probe);
+            if (probe is not null)
+            {
+                TryDelete(probe);
+            }
+
             throw new BackupFolderException(Folder, $"The backup folder '{Folder}' cannot be written: {ex.Message}", ex);
         }
-    }
-
-    /// <summary>Creates a new file only its owner can read and write (0600); fails if the name exists.</summary>
-    internal static FileStream CreatePrivateFile(string path, FileMode mode = FileMode.CreateNew)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = mode,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 0,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return new FileStream(path, options);
     }
 
     private static Exception Translate(Exception ex, string tempPath, long written)

@@ -36,6 +36,21 @@ public sealed record RestoreResult
     /// <summary>Every generation skipped and why (quarantined, unreadable). With <see cref="RestoreOutcome.StartingEmpty"/>, the reasons.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
+    /// <summary>
+    /// Where a journal continues the restored generation (<see cref="Journal.BackupJournal.Start"/>); null when nothing
+    /// was restored. Its <see cref="Journal.BackupAppendPoint.LastSequence"/> is the store sequence the restore reached.
+    /// </summary>
+    public Journal.BackupAppendPoint? AppendPoint { get; init; }
+
+    /// <summary>Delta segments applied after the restored generation's base.</summary>
+    public int DeltasApplied { get; init; }
+
+    /// <summary>
+    /// Bytes after the restored generation's sound prefix (a torn last delta, the normal end after a crash): not
+    /// restored, and set aside (not deleted) when a journal continues the file.
+    /// </summary>
+    public long DroppedTailBytes { get; init; }
+
     /// <summary>Temp files of a writer that was killed, deleted before restoring.</summary>
     public IReadOnlyList<string> LeftoversDeleted { get; init; } = [];
 }

@@ -11,8 +11,8 @@ internal static partial class Log
     [LoggerMessage(3001, LogLevel.Warning, "Input {Input} has no route; its messages are acknowledged and dropped (routes: {Routes})")]
     public static partial void NoRoute(ILogger logger, string input, string routes);
 
-    [LoggerMessage(3002, LogLevel.Warning, "Message store full: {Used} of {Limit} bytes used; refusing messages until cleanup frees space")]
-    public static partial void StoreFull(ILogger logger, long used, long limit, Exception exception);
+    [LoggerMessage(3002, LogLevel.Warning, "Message store full: {Used} of {Limit} bytes used; refusing messages until cleanup frees space ({Reason})")]
+    public static partial void StoreFull(ILogger logger, long used, long limit, string reason, Exception exception);
 
     [LoggerMessage(3003, LogLevel.Information, "Message store accepts messages again: {Used} of {Limit} bytes used")]
     public static partial void StoreAcceptsAgain(ILogger logger, long used, long limit);
@@ -46,6 +46,18 @@ internal static partial class Log
 
     [LoggerMessage(3014, LogLevel.Information, "Endpoint {Endpoint}: pump stopped at checkpoint {Checkpoint} ({Undelivered} undelivered)")]
     public static partial void PumpStopped(ILogger logger, string endpoint, long checkpoint, long undelivered);
+
+    [LoggerMessage(3016, LogLevel.Information, "Pump stopping: no new batches; batches in flight have {Grace} to be acknowledged")]
+    public static partial void Stopping(ILogger logger, TimeSpan grace);
+
+    [LoggerMessage(3017, LogLevel.Warning, "Endpoint {Endpoint}: stopped with {Count} messages (sequences {First}-{Last}) sent but not acknowledged; they are sent again after the restart")]
+    public static partial void BatchAbandoned(ILogger logger, string endpoint, int count, long first, long last);
+
+    [LoggerMessage(3018, LogLevel.Warning, "Message store write failed: {Reason}; refusing messages (not acknowledged, so producers retry) until a write succeeds")]
+    public static partial void StoreWriteFailing(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(3019, LogLevel.Information, "Message store writes succeed again after {Refused} refused messages")]
+    public static partial void StoreWritesWorkAgain(ILogger logger, long refused);
 
     [LoggerMessage(3015, LogLevel.Error, "Endpoint {Endpoint}: the store failed while {Operation}; retrying with backoff")]
     public static partial void PumpStoreFailed(ILogger logger, string endpoint, string operation, Exception exception);

@@ -89,9 +89,15 @@ public sealed partial class MessageStore
 
                 pass.Batch.Remove(queue.Partition, cursor.Key.ToArray());
                 pass.Entries++;
-                pass.Expired += delivered ? 0 : 1;
+                pass.LastRemoved = sequence;
+                if (!delivered)
+                {
+                    pass.ExpiredSequences.Add(sequence);
+                }
+
                 if (decoded)
                 {
+                    pass.EntryBytes += entry.RecordBytes;
                     Release(pass, entry);
                 }
                 else
@@ -153,8 +159,11 @@ public sealed partial class MessageStore
         }
 
         _store.Write(pass.Batch);
-        var done = new CleanupResult(pass.Entries, pass.Expired, pass.Messages, pass.Bytes);
+        var done = new CleanupResult(pass.Entries, pass.ExpiredSequences.Count, pass.Messages, pass.Bytes);
+        queue.RemovedThrough = Math.Max(queue.RemovedThrough, pass.LastRemoved);
         queue.AddLength(-pass.Entries);
+        queue.AddBytes(-pass.EntryBytes);
+        queue.CountExpired(pass.ExpiredSequences);
         Interlocked.Add(ref _messageCount, -pass.Messages);
         Interlocked.Add(ref _bytes, -pass.Bytes);
         pass.Reset();
@@ -174,17 +183,25 @@ public sealed partial class MessageStore
 
         public long Entries { get; set; }
 
-        public long Expired { get; set; }
+        /// <summary>Sequences of the entries removed undelivered (expired), ascending.</summary>
+        public List<long> ExpiredSequences { get; } = [];
+
+        /// <summary>Record bytes of the queue entries removed (their copies of the record size).</summary>
+        public long EntryBytes { get; set; }
 
         public long Messages { get; set; }
 
         public long Bytes { get; set; }
 
+        /// <summary>The highest queue sequence removed in this batch.</summary>
+        public long LastRemoved { get; set; }
+
         public void Reset()
         {
             Batch.Clear();
             RefCounts.Clear();
-            Entries = Expired = Messages = Bytes = 0;
+            ExpiredSequences.Clear();
+            Entries = Messages = Bytes = LastRemoved = EntryBytes = 0;
         }
     }
 }

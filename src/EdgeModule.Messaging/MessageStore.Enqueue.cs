@@ -13,7 +13,8 @@ public sealed partial class MessageStore
     private long _lastMessageNumber;
     private long _messageCount;
     private long _bytes;
-    private bool _refusing;
+    private WriteState _writeState;
+    private long _refusedInState;
     private IWriteBatch? _enqueueBatch;
     private bool _disposed;
 
@@ -38,6 +39,7 @@ public sealed partial class MessageStore
         var endpoints = _options.Routes.Resolve(input);
         if (endpoints.Count == 0)
         {
+            Interlocked.Increment(ref _droppedNoRoute);
             if (_unroutedInputs.TryAdd(input, true))
             {
                 Log.NoRoute(_logger, input, _options.Routes.ToString());
@@ -61,6 +63,7 @@ public sealed partial class MessageStore
         var size = MessageCodec.GetEncodedSize(message);
         if (size > _options.MaxMessageBytes)
         {
+            Interlocked.Increment(ref _droppedTooLarge);
             throw new MessageTooLargeException(size, _options.MaxMessageBytes);
         }
 
@@ -101,26 +104,26 @@ public sealed partial class MessageStore
             {
                 _store.Write(batch);
             }
-            catch (StoreFullException ex) when (!_refusing)
+            catch (StorageException ex) when (ex is not PartitionDroppedException)
             {
-                _refusing = true;
-                Log.StoreFull(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes, ex);
+                Refused(ex is StoreFullException ? WriteState.Full : WriteState.Failing, ex);
                 throw;
             }
 
             _lastMessageNumber = number;
             Interlocked.Increment(ref _messageCount);
             Interlocked.Add(ref _bytes, size);
+            Interlocked.Increment(ref _received);
             foreach (var queue in queues)
             {
                 queue.LastSequence++;
                 queue.AddLength(1);
+                queue.AddBytes(size);
             }
 
-            if (_refusing)
+            if (_writeState != WriteState.Accepting)
             {
-                _refusing = false;
-                Log.StoreAcceptsAgain(_logger, _bytes, _options.MaxStoreBytes);
+                Accepted();
             }
         }
 
@@ -174,12 +177,48 @@ public sealed partial class MessageStore
         }
 
         var full = new MessageStoreFullException(_options.MaxStoreBytes, used, recordBytes);
-        if (!_refusing)
+        Refused(WriteState.Full, full);
+        throw full;
+    }
+
+    /// <summary>
+    /// Under the write lock. Logs a change of state once (accepting → full, accepting → write failing, or between
+    /// the two), not each refusal: a full disk would otherwise log every message a producer retries.
+    /// </summary>
+    private void Refused(WriteState state, StorageException reason)
+    {
+        _refusedInState++;
+        Interlocked.Increment(ref state == WriteState.Full ? ref _refusedFull : ref _refusedFailed);
+        if (state == _writeState)
         {
-            _refusing = true;
-            Log.StoreFull(_logger, used, _options.MaxStoreBytes, full);
+            return;
         }
 
-        throw full;
+        _writeState = state;
+        if (state == WriteState.Full)
+        {
+            Log.StoreFull(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes, reason.Message, reason);
+        }
+        else
+        {
+            // The backend's own text (RocksDB's "IO error: No space left on device ...") is in the message.
+            Log.StoreWriteFailing(_logger, reason.Message, reason);
+        }
+    }
+
+    /// <summary>Under the write lock, after the first write that succeeded after refusals.</summary>
+    private void Accepted()
+    {
+        if (_writeState == WriteState.Full)
+        {
+            Log.StoreAcceptsAgain(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes);
+        }
+        else
+        {
+            Log.StoreWritesWorkAgain(_logger, _refusedInState);
+        }
+
+        _writeState = WriteState.Accepting;
+        _refusedInState = 0;
     }
 }

@@ -27,7 +27,8 @@ public sealed partial class MessageStore
         var expiredBefore = ExpiryCutoffTicks();
         var messages = new List<StoredMessage>(Math.Min(maxCount, 1024));
         var corrupt = new List<MessageBatch.CorruptEntry>();
-        var expired = 0;
+        var covered = _options.RemoveOnCheckpoint ? new List<MessageBatch.CoveredEntry>(messages.Capacity) : null;
+        var expired = new List<long>();
 
         using var snapshot = _store.CreateSnapshot();
         using var records = snapshot.GetPartition(StoreLayout.MessagesPartition).OpenCursor();
@@ -47,13 +48,15 @@ public sealed partial class MessageStore
             if (!QueueEntry.TryDecode(cursor.Value, out var entry, out var problem))
             {
                 corrupt.Add(new(sequence, cursor.Value.ToArray()));
+                covered?.Add(new(sequence, default, Decoded: false));
                 Log.CorruptEntry(_logger, endpoint, sequence, problem!);
                 continue;
             }
 
+            covered?.Add(new(sequence, entry, Decoded: true));
             if (entry.EnqueuedTicks <= expiredBefore)
             {
-                expired++;
+                expired.Add(sequence);
                 continue;
             }
 
@@ -72,12 +75,12 @@ public sealed partial class MessageStore
             }
         }
 
-        if (expired > 0)
+        if (expired.Count > 0)
         {
-            Log.ExpiredBeforeForwarding(_logger, endpoint, expired, _options.TimeToLive);
+            Log.ExpiredBeforeForwarding(_logger, endpoint, expired.Count, _options.TimeToLive);
         }
 
-        return new MessageBatch(endpoint, checkpoint, last, messages, expired, corrupt);
+        return new MessageBatch(endpoint, checkpoint, last, messages, expired, corrupt, covered);
     }
 
     /// <summary>
@@ -97,31 +100,6 @@ public sealed partial class MessageStore
         }
 
         return records.IsValid && records.Key.SequenceEqual(key) ? records.Value.ToArray() : null;
-    }
-
-    /// <summary>
-    /// Records that everything of <paramref name="batch"/> is delivered: writes the endpoint's checkpoint (and the
-    /// quarantine copies of undecodable entries) in one atomic batch. Call it only after the upstream acknowledged
-    /// every message of the batch. A batch at or below the current checkpoint changes nothing.
-    /// </summary>
-    public void Acknowledge(MessageBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        var queue = GetQueue(batch.Endpoint);
-        if (batch.LastSequence <= queue.Checkpoint)
-        {
-            return;
-        }
-
-        using var write = _store.CreateWriteBatch();
-        write.Put(_checkpoints, queue.CheckpointKey, StoreLayout.CheckpointValue(batch.LastSequence));
-        foreach (var entry in batch.Corrupt)
-        {
-            write.Put(_quarantine, StoreLayout.QuarantineKey(batch.Endpoint, entry.Sequence), entry.Record);
-        }
-
-        _store.Write(write);
-        queue.Checkpoint = batch.LastSequence;
     }
 
     /// <summary>The checkpoint of <paramref name="endpoint"/>: the last sequence the upstream acknowledged.</summary>

@@ -77,15 +77,6 @@ public sealed partial class MessageStore : IDisposable
 
     internal TimeProvider TimeProvider => _time;
 
-    public MessageStoreStats GetStats()
-    {
-        var endpoints = Endpoints
-            .Select(e => _queues[e])
-            .Select(q => new EndpointStats(q.Name, q.Length, q.Checkpoint, q.LastSequence))
-            .ToArray();
-        return new MessageStoreStats(Interlocked.Read(ref _messageCount), Interlocked.Read(ref _bytes), _options.MaxStoreBytes, endpoints);
-    }
-
     /// <summary>Completes when a message is enqueued for <paramref name="endpoint"/> after the last <see cref="ReadBatch"/> of it.</summary>
     public Task WaitForMessagesAsync(string endpoint, CancellationToken cancellationToken) =>
         GetQueue(endpoint).NewMessages.WaitAsync(cancellationToken);
@@ -118,8 +109,15 @@ public sealed partial class MessageStore : IDisposable
         var queue = new EndpointQueue(endpoint, partition, StoreLayout.CheckpointKey(endpoint));
         var checkpoint = _checkpoints.Get(queue.CheckpointKey) is { } value ? StoreLayout.ReadCheckpointValue(value, endpoint) : 0;
         long last = 0;
+        long first = 0;
         using (var cursor = partition.OpenCursor())
         {
+            cursor.SeekToFirst();
+            if (cursor.IsValid && StoreLayout.TryReadSequenceKey(cursor.Key, out var head))
+            {
+                first = head;
+            }
+
             cursor.SeekToLast();
             if (cursor.IsValid)
             {
@@ -138,8 +136,24 @@ public sealed partial class MessageStore : IDisposable
 
         queue.Checkpoint = checkpoint;
         queue.LastSequence = Math.Max(last, checkpoint);
-        queue.Length = partition.Count();
+        queue.RemovedThrough = first > 0 ? first - 1 : queue.LastSequence;
+        RecoverLength(queue);
         return queue;
+    }
+
+    /// <summary>Entries and their record bytes (the entries' copies of the size), one pass over the small values.</summary>
+    private static void RecoverLength(EndpointQueue queue)
+    {
+        long length = 0, bytes = 0;
+        using var cursor = queue.Partition.OpenCursor();
+        for (cursor.SeekToFirst(); cursor.IsValid; cursor.Next())
+        {
+            length++;
+            bytes += QueueEntry.TryDecode(cursor.Value, out var entry, out _) ? entry.RecordBytes : 0;
+        }
+
+        queue.Length = length;
+        queue.AddBytes(bytes);
     }
 
     private void RecoverMessages()

@@ -38,6 +38,15 @@ public sealed class MessageStoreOptions
     /// <summary>A message whose record would be larger is refused with <see cref="MessageTooLargeException"/>.</summary>
     public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
 
+    /// <summary>
+    /// When the checkpoint of an endpoint advances, remove the queue entries it delivered, and the message records no
+    /// other queue still references, in the same atomic write as the checkpoint, instead of leaving them to the next
+    /// cleanup pass (which still removes expired entries). Default off (RocksDB: fewer, larger cleanup batches). Turn
+    /// it on in memory mode with the journal, which writes the net change per key: a message acknowledged by the
+    /// upstream before the next flush then never reaches the disk.
+    /// </summary>
+    public bool RemoveOnCheckpoint { get; init; }
+
     /// <summary>Routing from inputs to endpoints, default <see cref="RouteTable.Default"/>.</summary>
     public RouteTable Routes { get; init; } = RouteTable.Default;
 

@@ -26,17 +26,20 @@ internal static partial class Log
     [LoggerMessage(4011, LogLevel.Warning, "Dropped a {Size}-byte message on input {Input}: above the {Limit}-byte limit")]
     public static partial void InboundTooLarge(ILogger logger, string input, int size, int limit);
 
-    [LoggerMessage(4012, LogLevel.Warning, "No handler for input {Input}; the message was acknowledged and dropped")]
-    public static partial void NoInputHandler(ILogger logger, string input);
+    [LoggerMessage(4012, LogLevel.Warning, "MQTT client {ClientId} has no handler for input {Input}; the message is not acknowledged: the connection is aborted and the broker keeps it (reopened in {Delay})")]
+    public static partial void NoInputHandler(ILogger logger, string clientId, string input, TimeSpan delay);
 
     [LoggerMessage(4013, LogLevel.Error, "The handler for input {Input} failed; the message is acknowledged anyway")]
     public static partial void InputHandlerFailed(ILogger logger, string input, Exception exception);
 
-    [LoggerMessage(4014, LogLevel.Error, "The handler for input {Input} did not finish within {Timeout}; the message is acknowledged")]
-    public static partial void InputHandlerTimedOut(ILogger logger, string input, TimeSpan timeout);
+    [LoggerMessage(4014, LogLevel.Error, "The handler for input {Input} did not finish within {Timeout}; the message is not acknowledged: the connection is aborted and reopened in {Delay}")]
+    public static partial void InputHandlerTimedOut(ILogger logger, string input, TimeSpan timeout, TimeSpan delay);
 
     [LoggerMessage(4015, LogLevel.Debug, "The handler for input {Input} rejected a message ({Reason}); the connection is aborted unacknowledged and reopened in {Delay}")]
     public static partial void InputRejected(ILogger logger, string input, string reason, TimeSpan delay);
+
+    [LoggerMessage(4016, LogLevel.Error, "The task of the handler for input {Input} failed; the message is not acknowledged: the connection is aborted and reopened in {Delay}")]
+    public static partial void InputTaskFailed(ILogger logger, string input, TimeSpan delay, Exception exception);
 
     [LoggerMessage(4020, LogLevel.Warning, "Direct method {Method} answered {Status}: {Reason}")]
     public static partial void MethodRejected(ILogger logger, string method, int status, string reason);

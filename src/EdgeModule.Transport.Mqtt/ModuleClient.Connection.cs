@@ -17,11 +17,7 @@ public sealed partial class ModuleClient
 {
     private readonly Lock _statusLock = new();
     private ConnectionAttempt? _attempt;
-
-    // Input rejection (see ModuleClient.Dispatch): written on the network thread, read by the supervisor after Lost.
-    private volatile bool _rejectedOnThisConnection;
-    private int _consecutiveRejections;
-    private TimeSpan _rejectionDelay;
+    private TaskCompletionSource _inputsSubscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ResiliencePipeline BuildReconnectPipeline() =>
         new ResiliencePipelineBuilder { TimeProvider = _timeProvider }
@@ -39,7 +35,7 @@ public sealed partial class ModuleClient
 
                     // A message redelivered right after CONNACK may be refused again before the SUBACKs arrive: that
                     // ends the attempt on purpose and is not a connection problem worth a warning.
-                    if (!_rejectedOnThisConnection)
+                    if (!_inputs.WasRefused(Volatile.Read(ref _attempt)?.Generation ?? 0))
                     {
                         SetStatus(ConnectionStatus.DisconnectedRetrying, ReasonFor(args.Outcome.Exception), args.Outcome.Exception);
                     }
@@ -81,10 +77,15 @@ public sealed partial class ModuleClient
         var settings = new MosquittoSettings(
             _options.Host, _options.Port, _options.EffectiveClientId, _options.CleanSession, _options.KeepAliveSeconds,
             caFile, _options.CaPath, _options.ClientCertificateFile, _options.ClientKeyFile, _options.MaxInflightMessages,
-            _options.TcpNoDelay);
+            _options.TcpNoDelay, _options.MaxPendingInputs);
         var connection = new MosquittoConnection(settings, _logger) { MessageReceived = OnMessage };
+        connection.HeldRound = () => _inputs.CheckHeld(connection);
         connection.ConnackReceived += rc => Volatile.Read(ref _attempt)?.Connack.TrySetResult(rc);
-        connection.ConnectionLost += rc => Volatile.Read(ref _attempt)?.Lost.TrySetResult(rc);
+        connection.ConnectionLost += rc =>
+        {
+            Volatile.Read(ref _attempt)?.Lost.TrySetResult(rc);
+            ResetInputsSubscribed();
+        };
         if (_options.Mode == TransportMode.Broker)
         {
             connection.SetCredentials(_options.Username, _options.Password);
@@ -125,13 +126,13 @@ public sealed partial class ModuleClient
                 await renewTask.ConfigureAwait(false);
             }
 
-            if (_rejectedOnThisConnection)
+            if (_inputs.WasRefused(attempt.Generation))
             {
                 // Our own abort to refuse a message, not a failure: no status change (it would log a warning per
                 // refused message), just the backoff before the broker may redeliver it.
                 try
                 {
-                    await Task.Delay(_rejectionDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(_inputs.RejectionDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -166,8 +167,8 @@ public sealed partial class ModuleClient
         }
 
         // Blocking TCP + TLS connect; deliberately synchronous (a cancelled Task.Run would leave it running).
-        _rejectedOnThisConnection = false;
         connection.Connect();
+        attempt.Generation = connection.Generation;
         try
         {
             await Task.WhenAny(attempt.Connack.Task, attempt.Lost.Task)
@@ -186,6 +187,10 @@ public sealed partial class ModuleClient
 
             var subscriptions = _subscriptions.Select(pair => connection.SubscribeAsync(pair.Key, pair.Value));
             await Task.WhenAll(subscriptions).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            if (_subscriptions.ContainsKey(_topics.InputsFilter))
+            {
+                ConfirmInputsSubscribed(attempt);
+            }
         }
         catch
         {
@@ -225,6 +230,36 @@ public sealed partial class ModuleClient
         error is ConnectionRefusedException { IsCredentialProblem: true }
             ? ConnectionStatusChangeReason.BadCredential
             : ConnectionStatusChangeReason.CommunicationError;
+
+    /// <summary>
+    /// The inputs subscription of <paramref name="attempt"/> is confirmed (SUBACK, QoS 1 granted): completes the wait
+    /// and raises <see cref="InputsSubscribed"/>, unless that connection has ended meanwhile. Under the status lock,
+    /// against <see cref="ResetInputsSubscribed"/>, which runs once the connection's end is recorded.
+    /// </summary>
+    private void ConfirmInputsSubscribed(ConnectionAttempt attempt)
+    {
+        lock (_statusLock)
+        {
+            if (!ReferenceEquals(attempt, _attempt) || attempt.Lost.Task.IsCompleted || !_inputsSubscribed.TrySetResult())
+            {
+                return;
+            }
+        }
+
+        InputsSubscribed?.Invoke(this, EventArgs.Empty);
+    }
+
+    /// <summary>Network thread, when a connection ends: the next wait is for the next connection's SUBACK.</summary>
+    private void ResetInputsSubscribed()
+    {
+        lock (_statusLock)
+        {
+            if (_inputsSubscribed.Task.IsCompleted)
+            {
+                _inputsSubscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
 
     private void SetStatus(ConnectionStatus status, ConnectionStatusChangeReason reason, Exception? error)
     {
@@ -270,5 +305,8 @@ public sealed partial class ModuleClient
         public SasToken? Token { get; set; }
 
         public volatile bool RenewingToken;
+
+        /// <summary>The connection's generation (MosquittoConnection.Generation), set once connected.</summary>
+        public volatile int Generation;
     }
 }

@@ -14,9 +14,10 @@ namespace EdgeModule.Transport.Mqtt;
 /// <para>Delivery contract. Outputs: <see cref="SendEventAsync(string, Message, CancellationToken)"/> completes when
 /// the broker's PUBACK arrives and fails fast with <see cref="TransportDisconnectedException"/> while disconnected
 /// (also for sends in flight when the connection drops), so the caller's store keeps the message. Inputs: a handler
-/// runs on the network thread and the QoS 1 PUBACK leaves only after it returns, so a message is acknowledged once the
-/// handler has stored it; a handler must therefore not await sends on the same client (that would deadlock, and is
-/// refused with <see cref="InvalidOperationException"/>).</para>
+/// is called on the network thread in arrival order, and the QoS 1 PUBACK leaves only once the task it returned has
+/// completed successfully, in arrival order, while later messages are handled meanwhile (see
+/// <see cref="InputDispatcher"/>); a handler must therefore not await sends on the same client (that would deadlock,
+/// and is refused with <see cref="InvalidOperationException"/>).</para>
 /// </summary>
 public sealed partial class ModuleClient : IAsyncDisposable
 {
@@ -30,10 +31,8 @@ public sealed partial class ModuleClient : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _firstConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, int> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Func<Message, CancellationToken, Task>> _inputHandlers = new(StringComparer.Ordinal);
-    private readonly AsyncLocal<bool> _inInputHandler = new();
+    private readonly InputDispatcher _inputs;
     private readonly SemaphoreSlim _openLock = new(1, 1);
-    private Func<Message, CancellationToken, Task>? _defaultInputHandler;
     private MosquittoConnection? _connection;
     private WorkloadApiClient? _workload;
     private SasTokenSource? _tokens;
@@ -51,6 +50,7 @@ public sealed partial class ModuleClient : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _topics = new IotHubTopics(options.DeviceId, options.ModuleId);
         _reconnect = BuildReconnectPipeline();
+        _inputs = new InputDispatcher(options, _topics, _logger, _closing.Token);
 
         // Twin responses are always needed; methods, inputs and desired patches are subscribed when a handler is set.
         _subscriptions[IotHubTopics.TwinResponseFilter] = 0;
@@ -58,6 +58,13 @@ public sealed partial class ModuleClient : IAsyncDisposable
 
     /// <summary>Raised once per state change (not per reconnect attempt), on a thread-pool thread.</summary>
     public event EventHandler<ConnectionStatusChangedEventArgs>? ConnectionStatusChanged;
+
+    /// <summary>
+    /// Raised on every connection (the first and each reconnect) once the broker confirmed the inputs subscription
+    /// (SUBACK granting QoS 1), on a thread-pool thread: from then on messages published to the inputs are kept for
+    /// this client. Never raised for a client without an input handler (or with <see cref="ModuleClientOptions.SubscribeToInputs"/> false).
+    /// </summary>
+    public event EventHandler? InputsSubscribed;
 
     public ConnectionStatus Status { get; private set; } = ConnectionStatus.Disconnected;
 
@@ -91,6 +98,22 @@ public sealed partial class ModuleClient : IAsyncDisposable
         }
 
         await _firstConnected.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Completes once the inputs subscription of the current connection is confirmed (SUBACK granting QoS 1); while
+    /// disconnected, or before an input handler is set, it waits for the next connection that confirms it.
+    /// </summary>
+    public Task WaitForInputsSubscribedAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Task subscribed;
+        lock (_statusLock)
+        {
+            subscribed = _inputsSubscribed.Task;
+        }
+
+        return subscribed.WaitAsync(cancellationToken);
     }
 
     /// <summary>Stops accepting: disconnects cleanly (the persistent session keeps queued messages) and stops retrying.</summary>
@@ -146,7 +169,8 @@ public sealed partial class ModuleClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(inputName);
         ArgumentNullException.ThrowIfNull(handler);
-        _inputHandlers[inputName] = handler;
+        ThrowIfInputsNotAllowed();
+        _inputs.SetHandler(inputName, handler);
         return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
 
@@ -154,7 +178,8 @@ public sealed partial class ModuleClient : IAsyncDisposable
     public Task SetMessageHandlerAsync(Func<Message, CancellationToken, Task> handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        _defaultInputHandler = handler;
+        ThrowIfInputsNotAllowed();
+        _inputs.SetDefaultHandler(handler);
         return EnsureSubscribedAsync(_topics.InputsFilter, AtLeastOnce, cancellationToken);
     }
 
@@ -220,9 +245,18 @@ public sealed partial class ModuleClient : IAsyncDisposable
         }
     }
 
+    private void ThrowIfInputsNotAllowed()
+    {
+        if (!_options.SubscribeToInputs)
+        {
+            throw new InvalidOperationException(
+                $"The MQTT client {_options.EffectiveClientId} is configured not to subscribe to inputs (SubscribeToInputs is false).");
+        }
+    }
+
     private void ThrowIfInsideInputHandler()
     {
-        if (_inInputHandler.Value)
+        if (_inputs.IsInsideHandler)
         {
             throw new InvalidOperationException(
                 "An input handler cannot await operations on its own client: the network thread waits for the handler.");
@@ -237,9 +271,14 @@ public sealed partial class ModuleClient : IAsyncDisposable
             return;
         }
 
+        var attempt = Volatile.Read(ref _attempt);
         try
         {
             await connection.SubscribeAsync(filter, qos).WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            if (attempt is not null && filter == _topics.InputsFilter)
+            {
+                ConfirmInputsSubscribed(attempt);
+            }
         }
         catch (TransportDisconnectedException)
         {

@@ -121,6 +121,15 @@ public sealed partial class ModuleClientOptions
             {
                 errors.Add($"{prefix}{file}='{path}' does not exist");
             }
+            else if (file != "MqttClientKeyFile" && get(prefix + file) is { } pem && PemCertificateProblem(pem) is { } problem)
+            {
+                errors.Add($"{prefix}{file}='{pem}' is not a readable PEM certificate ({problem})");
+            }
+        }
+
+        if ((certFile is null) != (get(prefix + "MqttClientKeyFile") is null))
+        {
+            errors.Add($"{prefix}MqttClientCertFile and {prefix}MqttClientKeyFile must be set together");
         }
 
         var deviceId = get(prefix + "MqttDeviceId") ?? get("IOTEDGE_DEVICEID");
@@ -146,6 +155,24 @@ public sealed partial class ModuleClientOptions
         };
     }
 
+    /// <summary>
+    /// Why the file cannot serve as a PEM certificate (a CA bundle or a client certificate), or null when it can: read
+    /// at start, so a wrong file stops the module with its variable named instead of failing every TLS handshake later.
+    /// </summary>
+    private static string? PemCertificateProblem(string path)
+    {
+        try
+        {
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            return certificates.Count == 0 ? "no CERTIFICATE block in it" : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            return ex.Message.TrimEnd('.');
+        }
+    }
+
     /// <summary>Knobs shared by every mode; returns a function applying them once the mode is known.</summary>
     private static Func<ModuleClientOptions, ModuleClientOptions> ReadTuning(Func<string, string?> get, string prefix, List<string> errors)
     {
@@ -154,8 +181,12 @@ public sealed partial class ModuleClientOptions
         var inflight = ReadInt(get, prefix + "MqttMaxInflightMessages", 100, 1, 65535, errors);
         var cleanSession = ReadBool(get, prefix + "MqttCleanSession", errors);
         var noDelay = ReadBool(get, prefix + "MqttTcpNoDelay", errors);
-        return options => options.With(maxSize, keepAlive, cleanSession, inflight, noDelay);
+        return options => options.With(maxSize, keepAlive, cleanSession, inflight, noDelay, options.SubscribeToInputs);
     }
+
+    /// <summary>A copy of these options with <see cref="SubscribeToInputs"/> set (false for a send-only client).</summary>
+    public ModuleClientOptions WithSubscribeToInputs(bool subscribeToInputs) =>
+        With(MaxMessageSize, KeepAliveSeconds, CleanSession, MaxInflightMessages, TcpNoDelay, subscribeToInputs);
 
     private static bool ReadBool(Func<string, string?> get, string name, List<string> errors)
     {
@@ -185,7 +216,8 @@ public sealed partial class ModuleClientOptions
         return fallback;
     }
 
-    private ModuleClientOptions With(int maxMessageSize, int keepAliveSeconds, bool cleanSession, int maxInflightMessages, bool tcpNoDelay) => new()
+    private ModuleClientOptions With(
+        int maxMessageSize, int keepAliveSeconds, bool cleanSession, int maxInflightMessages, bool tcpNoDelay, bool subscribeToInputs) => new()
     {
         Mode = Mode, DeviceId = DeviceId, ModuleId = ModuleId, Host = Host, Port = Port, ClientId = ClientId,
         CleanSession = cleanSession, Username = Username, Password = Password, CaFile = CaFile, CaPath = CaPath,
@@ -194,7 +226,7 @@ public sealed partial class ModuleClientOptions
         ReconnectMaxDelay = ReconnectMaxDelay, OperationTimeout = OperationTimeout, InputHandlerTimeout = InputHandlerTimeout,
         SasTokenTimeToLive = SasTokenTimeToLive, IotHubHostName = IotHubHostName, WorkloadUri = WorkloadUri,
         WorkloadApiVersion = WorkloadApiVersion, ModuleGenerationId = ModuleGenerationId, SharedAccessKey = SharedAccessKey,
-        ApiVersion = ApiVersion,
+        ApiVersion = ApiVersion, SubscribeToInputs = subscribeToInputs, MaxPendingInputs = MaxPendingInputs,
     };
 
     private static Dictionary<string, string?> ReadProcessEnvironment()

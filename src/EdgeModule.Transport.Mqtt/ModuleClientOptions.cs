@@ -72,6 +72,21 @@ public sealed partial class ModuleClientOptions
 
     public TimeSpan SasTokenTimeToLive { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Input messages whose handler task may still be running at once (their PUBACKs held, see docs/transport.md,
+    /// "Delivery contract"); at the bound the client stops reading until they are done. The broker's own in-flight
+    /// window (mosquitto's max_inflight_messages, 20 by default) also bounds it: raise both together.
+    /// </summary>
+    public int MaxPendingInputs { get; init; } = 1000;
+
+    /// <summary>
+    /// Whether this client may subscribe to the module's inputs (<c>devices/{d}/modules/{m}/inputs/#</c>). True for
+    /// the inputs client; false for a client that only sends (the module's own upstream connection): setting an input
+    /// handler on it throws, and a message that reaches it anyway (a persistent session another client subscribed
+    /// under the same client id) is never acknowledged (see docs/transport.md, "Delivery contract").
+    /// </summary>
+    public bool SubscribeToInputs { get; init; } = true;
+
     /// <summary>IoT Hub host name used in the SAS resource and user name (SAS modes).</summary>
     public string? IotHubHostName { get; init; }
 
@@ -102,9 +117,9 @@ public sealed partial class ModuleClientOptions
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"Port={Port} (allowed 1-65535)"));
         }
 
-        if (MaxMessageSize < 1 || KeepAliveSeconds < 5 || MaxInflightMessages < 1)
+        if (MaxMessageSize < 1 || KeepAliveSeconds < 5 || MaxInflightMessages < 1 || MaxPendingInputs < 1)
         {
-            errors.Add("MaxMessageSize, MaxInflightMessages must be positive and KeepAliveSeconds at least 5");
+            errors.Add("MaxMessageSize, MaxInflightMessages, MaxPendingInputs must be positive and KeepAliveSeconds at least 5");
         }
 
         if (ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay)

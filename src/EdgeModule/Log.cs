@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeModule;
 
 /// <summary>
-/// The host's log events (source-generated). Fixed ids per component: 1xx store (StoreService), 2xx restore, backup
-/// and planning (MessageStoreService), 3xx forwarding (PumpService), 4xx inputs (TransportService), 5xx simulated
+/// The host's log events (source-generated). Fixed ids per component: 1xx store (StoreFactory, StoreSwitch), 2xx
+/// restore, backup and planning (StartupRestore, BackupService), 3xx forwarding (PumpService), 4xx inputs (TransportService), 5xx simulated
 /// sensor, 6xx module lifecycle. The message store, pump and transport log their own events (3000s, 4000s).
 /// </summary>
 internal static partial class Log
@@ -41,14 +41,14 @@ internal static partial class Log
     [LoggerMessage(208, LogLevel.Information, "EnableNonPersistentStorageBackup=true is ignored: UsePersistentStorage=true keeps the store on disk in {Folder}, so nothing is backed up at shutdown")]
     public static partial void BackupIgnored(ILogger logger, string folder);
 
-    [LoggerMessage(209, LogLevel.Information, "Switching to RocksDB: the new store at {Folder} is filled once from the in-memory mode's backup in {BackupFolder}")]
-    public static partial void MigratingFromBackup(ILogger logger, string folder, string backupFolder);
-
     [LoggerMessage(210, LogLevel.Information, "Message store ready: {Messages} messages ({Endpoints}), {Bytes} bytes of {Limit}; TTL {Ttl}, cleanup every {Cleanup}")]
     public static partial void MessageStoreReady(ILogger logger, long messages, string endpoints, long bytes, long limit, TimeSpan ttl, TimeSpan cleanup);
 
     [LoggerMessage(211, LogLevel.Warning, "Backup planning failed; it is tried again later")]
     public static partial void PlanningFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(212, LogLevel.Information, "Restoring the newest sound backup from {Folder}; nothing is accepted before it is done")]
+    public static partial void Restoring(ILogger logger, string folder);
 
     [LoggerMessage(300, LogLevel.Information, "Forwarding to {Upstream}")]
     public static partial void ForwardingTo(ILogger logger, string upstream);
@@ -86,6 +86,15 @@ internal static partial class Log
     [LoggerMessage(600, LogLevel.Information, "Shutdown began: {WaitMs} ms ShutdownWaitPeriod, backup deadline {Deadline:HH:mm:ss.fff}")]
     public static partial void ShutdownBegan(ILogger logger, long waitMs, DateTimeOffset deadline);
 
-    [LoggerMessage(601, LogLevel.Critical, "The module failed to start")]
-    public static partial void StartFailed(ILogger logger, Exception exception);
+    [LoggerMessage(601, LogLevel.Critical, "The module failed to start: {Reason}")]
+    public static partial void StartFailed(ILogger logger, string reason);
+
+    [LoggerMessage(602, LogLevel.Debug, "Start failure details")]
+    public static partial void StartFailedDetail(ILogger logger, Exception exception);
+
+    [LoggerMessage(603, LogLevel.Information, "Stopped during start: nothing was accepted yet, and every backup was left as it was")]
+    public static partial void StoppedDuringStart(ILogger logger);
+
+    [LoggerMessage(604, LogLevel.Error, "{Reason}")]
+    public static partial void FolderUnusable(ILogger logger, string reason);
 }

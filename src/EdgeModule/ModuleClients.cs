@@ -10,11 +10,13 @@ namespace EdgeModule;
 /// </summary>
 public sealed class ModuleClients : IAsyncDisposable
 {
-    public ModuleClients(TransportSettings settings, ILoggerFactory loggerFactory, TimeProvider time)
+    public ModuleClients(TransportOptions options, ILoggerFactory loggerFactory, TimeProvider time)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        Inputs = new ModuleClient(settings.Inputs, loggerFactory, time);
-        Upstream = settings.Upstream is null ? Inputs : new ModuleClient(settings.Upstream, loggerFactory, time);
+        ArgumentNullException.ThrowIfNull(options);
+        Inputs = new ModuleClient(options.Inputs, loggerFactory, time);
+        // The upstream's own client only sends: it never subscribes to inputs, so it never takes a message it has no
+        // handler for (a message reaching it anyway is refused, not acknowledged).
+        Upstream = options.Upstream is null ? Inputs : new ModuleClient(options.Upstream.WithSubscribeToInputs(false), loggerFactory, time);
     }
 
     public ModuleClient Inputs { get; }

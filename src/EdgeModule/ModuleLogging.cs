@@ -24,7 +24,7 @@ public static class ModuleLogging
         ["verbose"] = LogEventLevel.Verbose,
     };
 
-    public static LogEventLevel ParseLevel(EnvironmentReader env)
+    public static LogEventLevel ParseLevel(SettingsReader env)
     {
         ArgumentNullException.ThrowIfNull(env);
         var raw = env.String("RuntimeLogLevel");
@@ -33,14 +33,20 @@ public static class ModuleLogging
             return LogEventLevel.Information;
         }
 
-        return Levels.TryGetValue(raw, out var level)
-            ? level
-            : throw SettingsException.Invalid("RuntimeLogLevel", raw, "use one of " + string.Join(", ", Levels.Keys));
+        if (Levels.TryGetValue(raw, out var level))
+        {
+            return level;
+        }
+
+        env.Invalid("RuntimeLogLevel", raw, "use one of " + string.Join(", ", Levels.Keys));
+        return LogEventLevel.Information;
     }
 
     public static Logger CreateLogger(LogEventLevel level) => new LoggerConfiguration()
         .MinimumLevel.Is(level)
         .MinimumLevel.Override("Microsoft", level > LogEventLevel.Information ? level : LogEventLevel.Information)
+        // The host's own "Hosting failed to start" (with its stack trace) would repeat Program's one start-failure line.
+        .Filter.ByExcluding(e => e.MessageTemplate.Text == "Hosting failed to start")
         .Enrich.With<SyslogSeverityEnricher>()
         .WriteTo.Console(outputTemplate: Template, formatProvider: System.Globalization.CultureInfo.InvariantCulture)
         .CreateLogger();

@@ -10,28 +10,28 @@ namespace EdgeModule;
 /// </summary>
 public sealed class ShutdownDeadline
 {
-    private readonly ModuleSettings _settings;
+    private readonly ModuleOptions _options;
     private readonly TimeProvider _time;
     private DateTimeOffset? _began;
 
-    public ShutdownDeadline(ModuleSettings settings, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ShutdownDeadline> logger)
+    public ShutdownDeadline(ModuleOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<ShutdownDeadline> logger)
     {
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(lifetime);
-        _settings = settings;
+        _options = options;
         _time = time;
         lifetime.ApplicationStopping.Register(() =>
         {
             MarkBegan();
-            Log.ShutdownBegan(logger, (long)settings.ShutdownWaitPeriod.TotalMilliseconds, BackupDeadline);
+            Log.ShutdownBegan(logger, (long)options.ShutdownWaitPeriod.TotalMilliseconds, BackupDeadline);
         });
     }
 
     /// <summary>The backup must be complete by then; computed from the start of shutdown (or now, if it has not begun).</summary>
-    public DateTimeOffset BackupDeadline => (_began ?? _time.GetUtcNow()) + _settings.ShutdownWaitPeriod - _settings.ShutdownSafetyMargin;
+    public DateTimeOffset BackupDeadline => (_began ?? _time.GetUtcNow()) + _options.ShutdownWaitPeriod - _options.ShutdownSafetyMargin;
 
     /// <summary>The time a backup may take at most, as planned at startup: the whole period less the margin.</summary>
-    public TimeSpan PlannedBackupWindow => _settings.ShutdownWaitPeriod - _settings.ShutdownSafetyMargin;
+    public TimeSpan PlannedBackupWindow => _options.ShutdownWaitPeriod - _options.ShutdownSafetyMargin;
 
     public void MarkBegan() => _began ??= _time.GetUtcNow();
 }

@@ -12,14 +12,14 @@ namespace EdgeModule;
 /// plain broker only. Registered last, so it stops before the inputs close.
 /// </summary>
 public sealed class SimulatedSensorService(
-    ModuleSettings settings,
+    ModuleOptions options,
     ModuleClients clients,
     TimeProvider time,
     ILogger<SimulatedSensorService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var sensor = settings.Sensor;
+        var sensor = options.Sensor;
         if (!sensor.Enabled)
         {
             return;

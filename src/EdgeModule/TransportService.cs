@@ -1,3 +1,4 @@
+using EdgeModule.Messaging;
 using EdgeModule.Storage;
 using EdgeModule.Transport.Mqtt;
 using Microsoft.Extensions.Hosting;
@@ -13,8 +14,8 @@ namespace EdgeModule;
 /// dropped (acknowledged): redelivery cannot fix it.
 /// </summary>
 public sealed class TransportService(
-    ModuleSettings settings,
-    MessageStoreService stores,
+    ModuleOptions options,
+    MessageStore store,
     ModuleClients clients,
     FlowCounters counters,
     ILogger<TransportService> logger) : IHostedService, IDisposable
@@ -25,7 +26,11 @@ public sealed class TransportService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await clients.Inputs.SetMessageHandlerAsync(OnInputAsync, cancellationToken).ConfigureAwait(false);
-        Log.Accepting(logger, string.Join(',', settings.Messaging.Routes.Inputs), settings.Messaging.Routes.ToString());
+
+        // Accepting only once the broker confirmed the subscription (its SUBACK), on every connection: before that a
+        // message published to an input may not reach the module (a plain broker keeps none for a session it has not
+        // seen subscribe yet).
+        clients.Inputs.InputsSubscribed += OnInputsSubscribed;
 
         // Connect in the background: edgeHub (or the broker) may come up after the module; the client retries.
         _opening = OpenAsync();
@@ -58,14 +63,21 @@ public sealed class TransportService(
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        clients.Inputs.InputsSubscribed -= OnInputsSubscribed;
+        _stopping.Dispose();
+    }
+
+    private void OnInputsSubscribed(object? sender, EventArgs e) =>
+        Log.Accepting(logger, string.Join(',', options.Messaging.Routes.Inputs), options.Messaging.Routes.ToString());
 
     private Task OnInputAsync(Message message, CancellationToken cancellationToken)
     {
         var input = message.InputName ?? string.Empty;
         try
         {
-            stores.Store.Enqueue(input, message.ToEdgeMessage());
+            store.Enqueue(input, message.ToEdgeMessage());
             counters.AddReceived();
         }
         catch (StorageException ex)

@@ -22,7 +22,7 @@ public sealed class DiskTests
 
         var ex = Assert.Throws<BackupDiskFullException>(() => manager.Backup(store, cancellationToken: Ct));
 
-        Assert.EndsWith(".ebk.tmp", ex.Path, StringComparison.Ordinal);
+        Assert.Matches(@"backup-[0-9]{12}\.ebk\.[0-9a-f]{16}\.tmp$", ex.Path);
         Assert.False(File.Exists(ex.Path));
         Assert.Equal(previous.Path, Assert.Single(manager.ListGenerations()).Path);
         Assert.Single(Directory.EnumerateFileSystemEntries(mount.Path), f => !f.EndsWith("backup.lock", StringComparison.Ordinal));

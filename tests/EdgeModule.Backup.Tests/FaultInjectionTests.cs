@@ -98,13 +98,14 @@ public sealed class FaultInjectionTests : IDisposable
         });
         using (var partial = new InMemoryStore())
         {
-            Assert.Throws<FaultInjectedException>(() => crashing.Restore(partial, Ct));
+            Assert.Throws<FaultInjectedException>(() => crashing.MarkRestored(crashing.Restore(partial, Ct)));
         }
 
         using var target = new InMemoryStore();
         var result = new BackupManager(new BackupOptions { Folder = _folder.Path }).Restore(target, Ct);
 
         Assert.Equal(RestoreOutcome.Restored, result.Outcome);
+        Assert.Equal(0, result.TimesRestoredBefore);
         StoreContent.AssertEqual(StoreContent.Read(store), target);
     }
 

@@ -78,7 +78,7 @@ public sealed class GenerationTests : IDisposable
     }
 
     [Fact]
-    public void Restore_Twice_ReportsTimesRestoredBeforeAndKeepsGeneration()
+    public void Restore_TwiceEachMarked_ReportsTimesRestoredBeforeAndKeepsGeneration()
     {
         using var source = new InMemoryStore();
         StoreContent.FillAwkward(source, withLargeValue: false);
@@ -88,7 +88,10 @@ public sealed class GenerationTests : IDisposable
         using var first = new InMemoryStore();
         using var second = new InMemoryStore();
         var r1 = manager.Restore(first, Ct);
-        var r2 = new BackupManager(new BackupOptions { Folder = _folder.Path }).Restore(second, Ct);
+        Assert.Equal(0, manager.MarkRestored(r1));
+        var other = new BackupManager(new BackupOptions { Folder = _folder.Path });
+        var r2 = other.Restore(second, Ct);
+        Assert.Equal(1, other.MarkRestored(r2));
 
         Assert.Equal(0, r1.TimesRestoredBefore);
         Assert.Equal(1, r2.TimesRestoredBefore);
@@ -108,7 +111,7 @@ public sealed class GenerationTests : IDisposable
         manager.Backup(source, cancellationToken: Ct);
         var restoredGeneration = manager.Backup(source, cancellationToken: Ct).Generation;
         using var restored = new InMemoryStore();
-        manager.Restore(restored, Ct);
+        manager.MarkRestored(manager.Restore(restored, Ct));
 
         // A shutdown backup that misses its deadline changes nothing: the restored generation stays the newest.
         Assert.Throws<BackupDeadlineExceededException>(() => manager.Backup(restored, DateTimeOffset.UnixEpoch, Ct));
@@ -194,7 +197,7 @@ public sealed class GenerationTests : IDisposable
         var ex = Assert.Throws<BackupVersionNotSupportedException>(() => manager.Restore(target, Ct));
 
         Assert.Equal(7, ex.FileVersion);
-        Assert.Equal(1, ex.SupportedVersion);
+        Assert.Equal(Backup.Format.BackupFormat.CurrentVersion, ex.SupportedVersion);
         Assert.Contains("version 7", ex.Message, StringComparison.Ordinal);
         Assert.True(File.Exists(path));
         Assert.False(Directory.Exists(manager.QuarantineFolder));

@@ -77,7 +77,7 @@ public sealed class PlanningTests : IDisposable
     {
         var manager = new BackupManager(new BackupOptions { Folder = _folder.Path });
 
-        var speed = manager.MeasureWriteSpeed(1 << 20);
+        var speed = manager.MeasureWriteSpeed(1 << 20, Ct);
         var estimate = manager.Estimate(1 << 20, TimeSpan.FromHours(1));
 
         Assert.True(speed > 0);

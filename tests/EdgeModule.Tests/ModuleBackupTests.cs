@@ -80,16 +80,16 @@ public sealed class ModuleBackupTests
         using var module = await ModuleProcess.StartConnectedAsync(variables);
         await module.WaitForLineAsync("Restored backup generation 1 ");
 
-        // The disk "fills": a file takes the place where the next backup's temp file must be created.
-        var next = Path.Combine(env.BackupFolder, "backup-000000000002.ebk.tmp");
-        Directory.CreateDirectory(next);
-        File.WriteAllText(Path.Combine(next, "blocker"), "x");
+        // The folder goes away under the running module (an unmounted volume, say): a file now stands where it was.
+        var moved = env.BackupFolder + ".moved";
+        Directory.Move(env.BackupFolder, moved);
+        File.WriteAllText(env.BackupFolder, "not a folder");
         module.Signal(ModuleProcess.SigTerm);
         await module.WaitForExitAsync(ShutdownWait);
 
-        Assert.NotEqual(0, module.ExitCode);
+        Assert.Equal(3, module.ExitCode);
         Assert.Matches(@"<3> .* \[ERR\] - Backup FAILED", module.Output);
-        Assert.True(File.Exists(previous));
+        Assert.True(File.Exists(Path.Combine(moved, Path.GetFileName(previous))));
     }
 
     /// <summary>One run: start, (check the restore), publish [from, to) with the upstream down, SIGTERM, exit 0 and a new generation.</summary>

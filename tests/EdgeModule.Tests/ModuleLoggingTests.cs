@@ -1,11 +1,12 @@
-using System.Collections;
+using Microsoft.Extensions.Configuration;
 using Serilog.Events;
 
 namespace EdgeModule.Tests;
 
 public sealed class ModuleLoggingTests
 {
-    private static EnvironmentReader Env(string? level) => new(level is null ? new Hashtable() : new Hashtable { ["RuntimeLogLevel"] = level });
+    private static SettingsReader Env(string? level) => new(new ConfigurationBuilder()
+        .AddInMemoryCollection(level is null ? [] : [new KeyValuePair<string, string?>("RuntimeLogLevel", level)]).Build());
 
     [Theory]
     [InlineData(null, LogEventLevel.Information)]
@@ -24,7 +25,9 @@ public sealed class ModuleLoggingTests
     [InlineData("6")]
     public void ParseLevel_UnknownName_NamesVariableAndAllowedValues(string value)
     {
-        var e = Assert.Throws<SettingsException>(() => ModuleLogging.ParseLevel(Env(value)));
+        var env = Env(value);
+        ModuleLogging.ParseLevel(env);
+        var e = Assert.Throws<SettingsException>(env.ThrowIfInvalid);
         Assert.Contains($"RuntimeLogLevel='{value}'", e.Message, StringComparison.Ordinal);
         Assert.Contains("fatal, error, warning, info, debug, verbose", e.Message, StringComparison.Ordinal);
     }

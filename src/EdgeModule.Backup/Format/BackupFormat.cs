@@ -6,7 +6,10 @@ namespace EdgeModule.Backup.Format;
 public static class BackupFormat
 {
     /// <summary>The format version this library writes, and the newest it can read.</summary>
-    public const ushort CurrentVersion = 1;
+    public const ushort CurrentVersion = 2;
+
+    /// <summary>The first version with delta segments (<see cref="SegmentKindDelta"/>, Remove and DropPartition frames).</summary>
+    public const ushort FirstDeltaVersion = 2;
 
     /// <summary>Bytes before a frame's payload: u32 payload length, u8 type.</summary>
     public const int FrameHeaderSize = 5;
@@ -31,6 +34,12 @@ public static class BackupFormat
 
     /// <summary>Segment kind of a complete image of the store.</summary>
     public const byte SegmentKindFull = 1;
+
+    /// <summary>Segment kind of the net changes since the previous segment (format version 2).</summary>
+    public const byte SegmentKindDelta = 2;
+
+    /// <summary>Payload size of a <see cref="FrameType.SegmentStart"/> frame.</summary>
+    public const int SegmentStartPayloadSize = 32;
 
     /// <summary>Offset of the format version in the file: frame header, then the 8-byte magic.</summary>
     public const int VersionFileOffset = FrameHeaderSize + 8;

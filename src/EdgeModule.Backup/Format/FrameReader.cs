@@ -13,10 +13,14 @@ namespace EdgeModule.Backup.Format;
 /// </summary>
 /// <remarks>
 /// A frame split across two chunks is joined by copying the first chunk's unread tail into the headroom in front of
-/// the next chunk's data; one longer than the headroom (a large value) is assembled in a buffer of its own.
+/// the next chunk's data. A frame longer than the headroom (a large value) is first checked as it streams through the
+/// chunks, without keeping them, and only once its CRC matched is it read again from the file into a buffer of its
+/// own: a damaged length field (up to the format's 1 GiB, or whatever is left of the file) costs a pass over those
+/// bytes, never a buffer of that size. The second read comes from the page cache and is checked again.
 /// </remarks>
 internal sealed class FrameReader : IDisposable
 {
+    private readonly SafeFileHandle _handle;
     private readonly long _fileLength;
     private readonly FileReadAhead _readAhead;
     private byte[] _buffer = [];
@@ -25,22 +29,27 @@ internal sealed class FrameReader : IDisposable
     private int _start;
     private int _end;
     private long _bufferFileOffset;
+    private long? _failedOffset;
 
     public FrameReader(SafeFileHandle handle, int bufferSize)
     {
+        _handle = handle;
         _fileLength = RandomAccess.GetLength(handle);
         _readAhead = new FileReadAhead(handle, 0, _fileLength, bufferSize);
     }
 
     /// <summary>The offset of the next frame (after <see cref="TryRead"/> returned a frame: of the one after it).</summary>
-    public long Offset => _bufferFileOffset + _start;
+    public long Offset => _failedOffset ?? _bufferFileOffset + _start;
 
     public long FileLength => _fileLength;
 
     /// <summary>The payload of the frame last read, valid until the next <see cref="TryRead"/>.</summary>
     public ReadOnlyMemory<byte> LastPayload { get; private set; }
 
-    /// <summary>Reads the frame at <see cref="Offset"/>. Only on <see cref="FrameReadStatus.Frame"/> does the offset move.</summary>
+    /// <summary>
+    /// Reads the frame at <see cref="Offset"/>. Only on <see cref="FrameReadStatus.Frame"/> does the offset move; after
+    /// any other status the reader stays at that frame for good.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public FrameReadStatus TryRead(out FrameType type, out ReadOnlySpan<byte> payload, out uint crc)
     {
@@ -69,6 +78,11 @@ internal sealed class FrameReader : IDisposable
         if (left < total)
         {
             return FrameReadStatus.Truncated;
+        }
+
+        if (total > FileReadAhead.Headroom)
+        {
+            return TryReadLarge(total, out type, out payload, out crc);
         }
 
         Fill(total);
@@ -106,47 +120,97 @@ internal sealed class FrameReader : IDisposable
         while (_end - _start < count)
         {
             var next = _readAhead.Take() ?? throw new EndOfStreamException("The backup file became shorter while it was being read.");
+            // count is at most the headroom (larger frames go through TryReadLarge), so the tail always fits in front.
             var tail = _end - _start;
-            if (tail <= FileReadAhead.Headroom)
-            {
-                // The usual case: continue in the next chunk, the tail copied in front of its data.
-                var at = FileReadAhead.Headroom - tail;
-                _buffer.AsSpan(_start, tail).CopyTo(next.Buffer.AsSpan(at));
-                ReturnChunk();
-                _chunk = _buffer = next.Buffer;
-                _start = at;
-                _end = FileReadAhead.Headroom + next.Length;
-                _bufferFileOffset = next.FileOffset - FileReadAhead.Headroom;
-            }
-            else
-            {
-                // A frame longer than the headroom: gather it (and the rest of this chunk) in the assembly buffer.
-                var needed = Math.Max(count, tail + next.Length);
-                if (_assembly is null || _assembly.Length < needed)
-                {
-                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, (_assembly?.Length ?? 0) * 2));
-                    _buffer.AsSpan(_start, tail).CopyTo(bigger);
-                    if (_assembly is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(_assembly);
-                    }
-
-                    _assembly = bigger;
-                }
-                else
-                {
-                    _buffer.AsSpan(_start, tail).CopyTo(_assembly);
-                }
-
-                ReturnChunk();
-                next.Buffer.AsSpan(FileReadAhead.Headroom, next.Length).CopyTo(_assembly.AsSpan(tail));
-                _readAhead.Return(next.Buffer);
-                _buffer = _assembly;
-                _start = 0;
-                _end = tail + next.Length;
-                _bufferFileOffset = next.FileOffset - tail;
-            }
+            var at = FileReadAhead.Headroom - tail;
+            _buffer.AsSpan(_start, tail).CopyTo(next.Buffer.AsSpan(at));
+            ReturnChunk();
+            _chunk = _buffer = next.Buffer;
+            _start = at;
+            _end = FileReadAhead.Headroom + next.Length;
+            _bufferFileOffset = next.FileOffset - FileReadAhead.Headroom;
         }
+    }
+
+    /// <summary>
+    /// A frame longer than the headroom: its CRC is computed as its bytes stream through the chunks (nothing kept),
+    /// and only a frame that checks out is read again, from the file, into the assembly buffer.
+    /// </summary>
+    private FrameReadStatus TryReadLarge(int total, out FrameType type, out ReadOnlySpan<byte> payload, out uint crc)
+    {
+        type = default;
+        payload = default;
+        var frameOffset = Offset;
+        var body = total - BackupFormat.FrameTrailerSize;
+        var state = Crc32C.InitialState;
+        Span<byte> trailer = stackalloc byte[BackupFormat.FrameTrailerSize];
+        for (var done = 0; done < total;)
+        {
+            if (_end == _start)
+            {
+                NextChunk();
+            }
+
+            var piece = _buffer.AsSpan(_start, Math.Min(_end - _start, total - done));
+            var inBody = Math.Clamp(body - done, 0, piece.Length);
+            state = Crc32C.Append(state, piece[..inBody]);
+            piece[inBody..].CopyTo(trailer[Math.Max(done - body, 0)..]);
+            done += piece.Length;
+            _start += piece.Length;
+        }
+
+        crc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+        if (Crc32C.Finish(state) != crc)
+        {
+            _failedOffset = frameOffset;
+            return FrameReadStatus.BadChecksum;
+        }
+
+        if (_assembly is null || _assembly.Length < total)
+        {
+            if (_assembly is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_assembly);
+                _assembly = null;
+            }
+
+            _assembly = ArrayPool<byte>.Shared.Rent(total);
+        }
+
+        var frame = _assembly.AsSpan(0, total);
+        for (var done = 0; done < total;)
+        {
+            var read = RandomAccess.Read(_handle, frame[done..], frameOffset + done);
+            if (read == 0)
+            {
+                throw new EndOfStreamException("The backup file became shorter while it was being read.");
+            }
+
+            done += read;
+        }
+
+        // The file could have changed between the two reads.
+        if (Crc32C.Compute(frame[..body]) != crc)
+        {
+            _failedOffset = frameOffset;
+            return FrameReadStatus.BadChecksum;
+        }
+
+        type = (FrameType)frame[4];
+        payload = frame[BackupFormat.FrameHeaderSize..body];
+        LastPayload = _assembly.AsMemory(BackupFormat.FrameHeaderSize, body - BackupFormat.FrameHeaderSize);
+        return FrameReadStatus.Frame;
+    }
+
+    /// <summary>Moves to the next chunk once the current one has been consumed to its end.</summary>
+    private void NextChunk()
+    {
+        var next = _readAhead.Take() ?? throw new EndOfStreamException("The backup file became shorter while it was being read.");
+        ReturnChunk();
+        _chunk = _buffer = next.Buffer;
+        _start = FileReadAhead.Headroom;
+        _end = FileReadAhead.Headroom + next.Length;
+        _bufferFileOffset = next.FileOffset - FileReadAhead.Headroom;
     }
 
     private void ReturnChunk()

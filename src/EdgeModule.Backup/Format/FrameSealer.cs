@@ -10,7 +10,7 @@ namespace EdgeModule.Backup.Format;
 /// a buffer on another thread while the next one is being filled.
 /// </summary>
 /// <remarks>Not thread-safe: stretches must be given one at a time, in file order.</remarks>
-internal sealed class FrameSealer
+internal sealed class FrameSealer(uint digestState = Crc32C.InitialState)
 {
     private readonly byte[] _header = new byte[BackupFormat.FrameHeaderSize];
     private Phase _phase = Phase.Header;
@@ -19,7 +19,7 @@ internal sealed class FrameSealer
     private uint _crcState = Crc32C.InitialState;
     private uint _trailer;
     private int _trailerBytes;
-    private uint _digestState = Crc32C.InitialState;
+    private uint _digestState = digestState;
 
     private enum Phase
     {
@@ -30,6 +30,9 @@ internal sealed class FrameSealer
 
     /// <summary>The digest of every frame sealed so far.</summary>
     public uint Digest => Crc32C.Finish(_digestState);
+
+    /// <summary>The digest's running state, which an appender to the same file continues from.</summary>
+    public uint DigestState => _digestState;
 
     /// <summary>True between frames: every frame given so far is complete and sealed.</summary>
     public bool AtFrameBoundary => _phase == Phase.Header && _headerBytes == 0;

@@ -18,10 +18,10 @@ public enum FrameType : byte
     /// <summary>One key and its value in the current partition.</summary>
     Record = 0x04,
 
-    /// <summary>Reserved for delta segments: a key removed since the previous segment. Not written by version 1.</summary>
+    /// <summary>Delta segments (version 2): a key of the current partition removed since the previous segment; the payload is the key.</summary>
     Remove = 0x05,
 
-    /// <summary>Reserved for delta segments: a partition dropped since the previous segment. Not written by version 1.</summary>
+    /// <summary>Delta segments (version 2): a partition dropped (with all its keys) since the previous segment.</summary>
     DropPartition = 0x06,
 
     /// <summary>Closes a segment: counts, the digest of everything before it and the commit mark.</summary>

@@ -28,7 +28,7 @@ internal sealed class FrameWriter : IDisposable
     private AlignedBuffer _buffer;
     private int _used;
     private long _bufferOffset;
-    private readonly FrameSealer _sealer = new();
+    private readonly FrameSealer _sealer;
     private Task? _last;
     private Task? _lastSeal;
     private int _sealedUpTo;
@@ -39,11 +39,19 @@ internal sealed class FrameWriter : IDisposable
     /// Frames go into the file at <paramref name="startOffset"/> and after. <paramref name="beforeWrite"/> runs before
     /// each buffer is written: the place to check a deadline or cancellation. With <paramref name="directIo"/> the file
     /// is written past the page cache when the file system allows it (and <paramref name="startOffset"/> is aligned).
+    /// An appender to an existing file passes the digest state after its last frame (<paramref name="digestState"/>).
     /// </summary>
     public FrameWriter(
-        SafeFileHandle handle, long startOffset, int bufferSize, Action beforeWrite, Action<BackupFaultPoint>? faultHook, bool directIo = false)
+        SafeFileHandle handle,
+        long startOffset,
+        int bufferSize,
+        Action beforeWrite,
+        Action<BackupFaultPoint>? faultHook,
+        bool directIo = false,
+        uint digestState = Crc32C.InitialState)
     {
         _handle = handle;
+        _sealer = new FrameSealer(digestState);
         _bufferOffset = startOffset;
         // A whole number of direct-I/O blocks, so that every full buffer is a valid direct write.
         var capacity = (int)DirectIo.RoundUp(Math.Min(bufferSize, int.MaxValue - DirectIo.Alignment));
@@ -76,6 +84,13 @@ internal sealed class FrameWriter : IDisposable
     {
         SealCurrent();
         return _sealer.Digest;
+    }
+
+    /// <summary>The digest state after every frame written so far (all sealed first, as <see cref="CompleteDigest"/>).</summary>
+    public uint CompleteDigestState()
+    {
+        SealCurrent();
+        return _sealer.DigestState;
     }
 
     /// <summary>Bytes handed to the file system so far (excluding what is still being built in the buffer).</summary>

@@ -35,4 +35,10 @@ internal enum BackupFaultPoint
 
     /// <summary>The restore is complete; the generation is about to be marked as restored.</summary>
     MarkRestored,
+
+    /// <summary>A journal found a torn tail; the copy set aside in quarantine is about to be written.</summary>
+    CopyTornTail,
+
+    /// <summary>The torn tail's copy is durable; the generation is about to be cut back to its sound prefix.</summary>
+    TruncateTornTail,
 }

@@ -20,4 +20,10 @@ public enum BackupEntryKind
 
     /// <summary>The file ended cleanly after a commit.</summary>
     End,
+
+    /// <summary>A delta segment removes <see cref="BackupReader.Key"/> from the current partition.</summary>
+    Remove,
+
+    /// <summary>A delta segment drops the partition <see cref="BackupReader.PartitionName"/> (before any Partition frame of that name).</summary>
+    DropPartition,
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EdgeModule.Backup.Files;
 using EdgeModule.Backup.Format;
 using EdgeModule.Storage;
 using Microsoft.Win32.SafeHandles;
@@ -38,6 +39,10 @@ public sealed class BackupReader : IDisposable
     private long _segmentPartitions;
     private long _segmentRecords;
     private long _segmentRecordBytes;
+    private long _segmentBaseSequence;
+    private long _segmentCreated;
+    private long _previousSegmentSequence;
+    private bool _partitionWasDropped;
     private ReadOnlyMemory<byte> _valueView;
 
     private BackupReader(string path, SafeFileHandle handle, int bufferSize)
@@ -74,14 +79,33 @@ public sealed class BackupReader : IDisposable
 
     public BackupSegmentSummary? LastCommit { get; private set; }
 
+    /// <summary>The kind of the segment being read (<see cref="BackupFormat.SegmentKindFull"/> or <see cref="BackupFormat.SegmentKindDelta"/>).</summary>
+    public int SegmentKind => _segmentKind;
+
+    /// <summary>The index of the segment being read (0 = the full image; deltas follow).</summary>
+    public int SegmentIndex => _segmentIndex;
+
+    /// <summary>The store sequence the segment being read brings the image up to.</summary>
+    public long SegmentSequence => _segmentSequence;
+
+    /// <summary>When the segment being read was written.</summary>
+    public DateTimeOffset SegmentCreatedAt => DateTimeOffset.FromUnixTimeMilliseconds(_segmentCreated);
+
+    /// <summary>The running digest state (CRC-32C state over every frame's CRC) just after the last commit frame: where an appender continues.</summary>
+    internal uint CommittedDigestState { get; private set; } = Crc32C.InitialState;
+
     public int CommittedSegments { get; private set; }
+
+    /// <summary>Frames read and found sound so far (their CRC and their place in the file), optional frames included.</summary>
+    public long FramesRead { get; private set; }
 
     public long FileLength => _frames.FileLength;
 
     public static BackupReader Open(string path, int bufferSize = DefaultBufferSize)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        // Never follows a symbolic link, never blocks on a FIFO: anything but a regular file throws NotRegularFileException.
+        var handle = SafeFile.OpenRead(path);
         return new BackupReader(path, handle, bufferSize);
     }
 
@@ -115,7 +139,13 @@ public sealed class BackupReader : IDisposable
             }
 
             var kind = Dispatch(type, payload);
+            FramesRead++;
             _digestState = Crc32C.AppendUInt32(_digestState, crc);
+            if (kind == BackupEntryKind.Commit)
+            {
+                CommittedDigestState = _digestState;
+            }
+
             if (kind is { } k)
             {
                 return k;
@@ -154,6 +184,12 @@ public sealed class BackupReader : IDisposable
             case FrameType.Record when _state == State.InPartition:
                 ReadRecord(payload);
                 return BackupEntryKind.Record;
+            case FrameType.Remove when _state == State.InPartition && _segmentKind == BackupFormat.SegmentKindDelta:
+                ReadRemove(payload);
+                return BackupEntryKind.Remove;
+            case FrameType.DropPartition when _state is State.InSegment or State.InPartition && _segmentKind == BackupFormat.SegmentKindDelta:
+                DropPartition(payload);
+                return BackupEntryKind.DropPartition;
             case FrameType.Commit when _state is State.InSegment or State.InPartition:
                 Commit(payload);
                 return BackupEntryKind.Commit;
@@ -179,7 +215,7 @@ public sealed class BackupReader : IDisposable
             throw new BackupVersionNotSupportedException(_path, version, BackupFormat.CurrentVersion);
         }
 
-        _ = r.U16(); // flags: none defined in version 1
+        _ = r.U16(); // flags: none defined in versions 1 and 2
         var created = r.I64();
         var generation = r.I64();
         var sequence = r.I64();
@@ -199,10 +235,10 @@ public sealed class BackupReader : IDisposable
         var kind = r.U8();
         var reserved = r.Bytes(3);
         var index = r.U32();
-        _ = r.I64(); // created
+        var created = r.I64();
         var sequence = r.I64();
         var baseSequence = r.I64();
-        if (!r.Ok || !r.AtEnd || reserved.ContainsAnyExcept((byte)0))
+        if (!r.Ok || !r.AtEnd || reserved.ContainsAnyExcept((byte)0) || created < -62135596800000 || created > 253402300799999)
         {
             throw Corrupt("the segment start frame's fields are malformed");
         }
@@ -212,19 +248,44 @@ public sealed class BackupReader : IDisposable
             throw Corrupt($"segment {index} follows segment {_segmentIndex}");
         }
 
-        if (kind != BackupFormat.SegmentKindFull || baseSequence != 0)
+        var version = Header!.FormatVersion;
+        if (kind == BackupFormat.SegmentKindFull)
         {
-            throw Corrupt($"segment kind {kind} is not supported by format version {BackupFormat.CurrentVersion}");
+            if (baseSequence != 0 || (version >= BackupFormat.FirstDeltaVersion && index != 0))
+            {
+                throw Corrupt("a full segment must be the first segment of the file and have base sequence 0");
+            }
+        }
+        else if (kind == BackupFormat.SegmentKindDelta && version >= BackupFormat.FirstDeltaVersion)
+        {
+            if (index == 0)
+            {
+                throw Corrupt("the file starts with a delta segment instead of a full one");
+            }
+
+            if (baseSequence != _previousSegmentSequence || sequence < baseSequence)
+            {
+                throw Corrupt(
+                    $"delta segment {index} (base sequence {baseSequence}, sequence {sequence}) does not continue the previous segment " +
+                    $"(sequence {_previousSegmentSequence})");
+            }
+        }
+        else
+        {
+            throw Corrupt($"segment kind {kind} is not supported by format version {version}");
         }
 
         _segmentIndex = (int)index;
         _segmentKind = kind;
         _segmentSequence = sequence;
+        _segmentBaseSequence = baseSequence;
+        _segmentCreated = created;
         _segmentStartOffset = EntryOffset;
         _segmentPartitions = 0;
         _segmentRecords = 0;
         _segmentRecordBytes = 0;
         PartitionName = null;
+        _partitionWasDropped = false;
         _state = State.InSegment;
     }
 
@@ -247,25 +308,51 @@ public sealed class BackupReader : IDisposable
             throw Corrupt($"the partition name is not allowed: {ex.Message}");
         }
 
-        if (PartitionName is not null && string.CompareOrdinal(PartitionName, name) >= 0)
+        // In a delta, a partition dropped and created again has its DropPartition frame right before its Partition frame.
+        var order = PartitionName is null ? -1 : string.CompareOrdinal(PartitionName, name);
+        if (order > 0 || (order == 0 && !_partitionWasDropped))
         {
             throw Corrupt($"partition '{name}' does not sort after partition '{PartitionName}'");
         }
 
         PartitionName = name;
+        _partitionWasDropped = false;
         _previousKeyLength = -1;
         _segmentPartitions++;
         _state = State.InPartition;
     }
 
-    private void ReadRecord(ReadOnlySpan<byte> payload)
+    private void DropPartition(ReadOnlySpan<byte> payload)
     {
-        if (!VarInt.TryRead(payload, out var keyLength, out var size) || keyLength > payload.Length - size)
+        var r = new SpanReader(payload);
+        var name = r.String();
+        if (!r.Ok || !r.AtEnd || string.IsNullOrEmpty(name))
         {
-            throw Corrupt("the record frame's key length is malformed");
+            throw Corrupt("the drop-partition frame's name is malformed");
         }
 
-        var key = payload.Slice(size, (int)keyLength);
+        if (PartitionName is not null && string.CompareOrdinal(PartitionName, name) >= 0)
+        {
+            throw Corrupt($"dropped partition '{name}' does not sort after partition '{PartitionName}'");
+        }
+
+        PartitionName = name;
+        _partitionWasDropped = true;
+        _segmentPartitions++;
+        _state = State.InSegment;
+    }
+
+    private void ReadRemove(ReadOnlySpan<byte> payload)
+    {
+        CheckKeyOrder(payload); // the whole payload is the key (the empty key included)
+        _keyView = _frames.LastPayload;
+        _valueView = ReadOnlyMemory<byte>.Empty;
+        _segmentRecords++;
+        _segmentRecordBytes += payload.Length;
+    }
+
+    private void CheckKeyOrder(ReadOnlySpan<byte> key)
+    {
         if (_previousKeyLength >= 0 && key.SequenceCompareTo(_previousKey.AsSpan(0, _previousKeyLength)) <= 0)
         {
             throw Corrupt("the record's key does not sort after the previous key of its partition");
@@ -278,6 +365,16 @@ public sealed class BackupReader : IDisposable
 
         key.CopyTo(_previousKey);
         _previousKeyLength = key.Length;
+    }
+
+    private void ReadRecord(ReadOnlySpan<byte> payload)
+    {
+        if (!VarInt.TryRead(payload, out var keyLength, out var size) || keyLength > payload.Length - size)
+        {
+            throw Corrupt("the record frame's key length is malformed");
+        }
+
+        CheckKeyOrder(payload.Slice(size, (int)keyLength));
 
         // Views into the frame reader's buffer: valid until the next Read, like a storage cursor's.
         var frame = _frames.LastPayload;
@@ -319,9 +416,14 @@ public sealed class BackupReader : IDisposable
 
         CommittedOffset = _frames.Offset;
         CommittedSegments++;
+        _previousSegmentSequence = _segmentSequence;
         LastCommit = new BackupSegmentSummary(
             _segmentIndex, _segmentKind, _segmentSequence, _segmentPartitions, _segmentRecords, _segmentRecordBytes,
-            TimeSpan.FromTicks((long)Math.Min(writeMicros, (ulong)(long.MaxValue / 10)) * 10), CommittedOffset);
+            TimeSpan.FromTicks((long)Math.Min(writeMicros, (ulong)(long.MaxValue / 10)) * 10), CommittedOffset)
+        {
+            BaseSequence = _segmentBaseSequence,
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(_segmentCreated),
+        };
         PartitionName = null;
         _state = State.AfterCommit;
     }

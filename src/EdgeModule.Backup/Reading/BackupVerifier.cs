@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Format;
 namespace EdgeModule.Backup;
 
 /// <summary>Checks a whole backup file without applying anything; the offline verify/inspect tool is built on this.</summary>
@@ -36,7 +37,7 @@ public static class BackupVerifier
 
         using (reader)
         {
-            long partitions = 0, records = 0, recordBytes = 0;
+            var counts = new Counts();
             int maxKey = 0, maxValue = 0;
             for (var count = 1; ; count++)
             {
@@ -50,18 +51,34 @@ public static class BackupVerifier
                 {
                     kind = reader.Read();
                 }
+                catch (BackupCorruptException ex) when (reader.Header?.FormatVersion >= BackupFormat.FirstDeltaVersion && reader.CommittedSegments > 0)
+                {
+                    // After the base's commit, damage is the torn tail of an append: the prefix up to the last commit is
+                    // what the journal had made durable.
+                    return Summary(path, reader, counts) with
+                    {
+                        Problem = BackupProblem.None,
+                        BytesRead = ex.Offset,
+                        LongestKey = maxKey,
+                        LongestValue = maxValue,
+                        FirstBadOffset = ex.Offset,
+                        Reason = ex.Reason,
+                        DroppedTailBytes = reader.FileLength - reader.CommittedOffset,
+                    };
+                }
                 catch (BackupCorruptException ex)
                 {
-                    return Summary(path, reader, partitions, records, recordBytes) with
+                    return Summary(path, reader, counts) with
                     {
                         Problem = BackupProblem.Corrupt,
+                        BytesRead = ex.Offset,
                         FirstBadOffset = ex.Offset,
                         Reason = ex.Reason,
                     };
                 }
                 catch (BackupVersionNotSupportedException ex)
                 {
-                    return Summary(path, reader, partitions, records, recordBytes) with
+                    return Summary(path, reader, counts) with
                     {
                         Problem = BackupProblem.UnsupportedVersion,
                         Reason = ex.Message,
@@ -69,7 +86,7 @@ public static class BackupVerifier
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    return Summary(path, reader, partitions, records, recordBytes) with
+                    return Summary(path, reader, counts) with
                     {
                         Problem = BackupProblem.Unreadable,
                         Reason = ex.Message,
@@ -79,20 +96,35 @@ public static class BackupVerifier
                 switch (kind)
                 {
                     case BackupEntryKind.End:
-                        return Summary(path, reader, partitions, records, recordBytes) with
+                        return Summary(path, reader, counts) with
                         {
                             Problem = BackupProblem.None,
+                            BytesRead = reader.FileLength,
                             LongestKey = maxKey,
                             LongestValue = maxValue,
                         };
+                    case BackupEntryKind.Partition or BackupEntryKind.DropPartition:
+                        counts.PartitionsRead++;
+                        break;
+                    case BackupEntryKind.Remove:
+                        counts.RecordsRead++;
+                        counts.RecordBytesRead += reader.Key.Length;
+                        break;
                     case BackupEntryKind.Record:
+                        counts.RecordsRead++;
+                        counts.RecordBytesRead += reader.Key.Length + reader.Value.Length;
                         maxKey = Math.Max(maxKey, reader.Key.Length);
                         maxValue = Math.Max(maxValue, reader.Value.Length);
                         break;
                     case BackupEntryKind.Commit:
-                        partitions += reader.LastCommit!.Partitions;
-                        records += reader.LastCommit.Records;
-                        recordBytes += reader.LastCommit.RecordBytes;
+                        if (reader.LastCommit!.Index == 0)
+                        {
+                            counts.BaseBytes = reader.CommittedOffset;
+                        }
+
+                        counts.Partitions += reader.LastCommit.Partitions;
+                        counts.Records += reader.LastCommit.Records;
+                        counts.RecordBytes += reader.LastCommit.RecordBytes;
                         break;
                 }
 
@@ -101,16 +133,36 @@ public static class BackupVerifier
         }
     }
 
-    private static BackupVerification Summary(string path, BackupReader reader, long partitions, long records, long recordBytes) => new()
+    private static BackupVerification Summary(string path, BackupReader reader, Counts counts) => new()
     {
         Path = path,
         Header = reader.Header,
         LastCommit = reader.LastCommit,
         Segments = reader.CommittedSegments,
-        Partitions = partitions,
-        Records = records,
-        RecordBytes = recordBytes,
+        Deltas = Math.Max(reader.CommittedSegments - 1, 0),
+        BaseBytes = counts.BaseBytes,
+        Partitions = counts.Partitions,
+        Records = counts.Records,
+        RecordBytes = counts.RecordBytes,
+        PartitionsRead = counts.PartitionsRead,
+        RecordsRead = counts.RecordsRead,
+        RecordBytesRead = counts.RecordBytesRead,
+        FramesRead = reader.FramesRead,
+        BytesRead = reader.EntryOffset,
         FileBytes = reader.FileLength,
         SoundBytes = reader.CommittedOffset,
+        CommittedDigestState = reader.CommittedDigestState,
     };
+
+    /// <summary>Committed totals (what a restore uses) and everything read so far (what an operator wants to see).</summary>
+    private sealed class Counts
+    {
+        public long Partitions;
+        public long Records;
+        public long RecordBytes;
+        public long PartitionsRead;
+        public long RecordsRead;
+        public long RecordBytesRead;
+        public long BaseBytes;
+    }
 }

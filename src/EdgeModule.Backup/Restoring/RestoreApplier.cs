@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using EdgeModule.Backup.Internal;
+using EdgeModule.Backup.Journal;
 using EdgeModule.Storage;
 using EdgeModule.Storage.InMemory;
 
@@ -13,6 +15,10 @@ namespace EdgeModule.Backup.Restoring;
 /// arrays the store keeps); the calling thread writes each full batch into the store. Three stages and three batches
 /// circulate (<see cref="Relay{T}"/>), so memory stays at a few times <see cref="BackupOptions.RestoreBatchBytes"/>.
 /// Every partition is created, empty ones too.
+/// Delta segments (format version 2) follow the base: the reader copies each into a <see cref="DeltaBuffer"/> and
+/// hands it on only once its commit frame checked out, and the calling thread applies them in order after the base's
+/// last batch. So a torn last delta never reaches the store, and a point-in-time restore stops before the first delta
+/// past its point.
 /// </summary>
 /// <remarks>
 /// Records reach the store before the commit frame that vouches for them has been read. So the verdict comes at the
@@ -30,16 +36,20 @@ internal static class RestoreApplier
     /// file is reported in the result's <see cref="BackupVerification.Problem"/> with the store left empty; any other
     /// failure is thrown, also with the store left empty.
     /// </summary>
-    public static BackupVerification Apply(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
+    public static BackupVerification Apply(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken) =>
+        Apply(path, store, options, until: null, cancellationToken).Verdict;
+
+    /// <summary>As above, applying deltas only up to <paramref name="until"/> (all of them when null).</summary>
+    public static Replayed Apply(string path, IKeyValueStore store, BackupOptions options, RestorePoint? until, CancellationToken cancellationToken)
     {
         var target = RestoreTarget.Of(store);
-        BackupVerification verdict;
+        Replayed verdict;
         try
         {
             using var quiet = store is InMemoryStore && FileLength(path) is var length && length >= options.QuietGcRestoreBytes
                 ? GcQuietPeriod.TryBegin(length * 2)
                 : null;
-            verdict = Run(path, store, options, cancellationToken);
+            verdict = Run(path, store, options, until, cancellationToken);
         }
         catch (Exception ex)
         {
@@ -47,7 +57,7 @@ internal static class RestoreApplier
             throw;
         }
 
-        if (!verdict.Sound)
+        if (!verdict.Verdict.Sound)
         {
             target.Discard(path, cause: null);
         }
@@ -55,18 +65,28 @@ internal static class RestoreApplier
         return verdict;
     }
 
-    private static BackupVerification Run(string path, IKeyValueStore store, BackupOptions options, CancellationToken cancellationToken)
+    private static Replayed Run(string path, IKeyValueStore store, BackupOptions options, RestorePoint? until, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stages = new Relay<RecordStage>(InFlight, () => new RecordStage(options.RestoreBatchBytes));
         using var batches = new Relay<IWriteBatch>(InFlight, store.CreateWriteBatch);
+        using var deltas = new BlockingCollection<DeltaBuffer>(InFlight);
         Task? reader = null;
         Task? filler = null;
         BackupVerification? verdict = null;
         Exception? writerFailure = null;
+        var applied = 0;
+        long? sequence = null;
         try
         {
-            reader = Start(() => verdict = Read(path, store, options, stages, stop.Token), stages.Complete, stop);
+            reader = Start(
+                () => verdict = Read(path, store, options, until, stages, deltas, stop.Token),
+                () =>
+                {
+                    stages.Complete();
+                    deltas.CompleteAdding();
+                },
+                stop);
             filler = Start(() => Fill(stages, batches, stop.Token), batches.Complete, stop);
             foreach (var batch in batches.Consume(stop.Token))
             {
@@ -74,6 +94,17 @@ internal static class RestoreApplier
                 store.Write(batch);
                 batch.Clear();
                 batches.Release(batch, stop.Token);
+            }
+
+            // The base is in the store; now the deltas, each one whole, in file order.
+            foreach (var delta in deltas.GetConsumingEnumerable(stop.Token))
+            {
+                using (delta)
+                {
+                    delta.ApplyTo(store, options.RestoreBatchBytes, () => options.FaultHook?.Invoke(BackupFaultPoint.RestoreBatch));
+                    applied++;
+                    sequence = delta.Sequence;
+                }
             }
         }
         catch (Exception ex)
@@ -96,7 +127,7 @@ internal static class RestoreApplier
         }
 
         // Damage ends the pipeline early with a verdict.
-        return verdict!;
+        return new Replayed(verdict!, applied, sequence ?? verdict!.Header?.Sequence ?? 0);
     }
 
     private static long FileLength(string path)
@@ -135,12 +166,38 @@ internal static class RestoreApplier
             TaskScheduler.Default);
 
     /// <summary>The reader thread: checks the file and stages its records, a stage at a time.</summary>
-    private static BackupVerification Read(string path, IKeyValueStore store, BackupOptions options, Relay<RecordStage> stages, CancellationToken stop)
+    private static BackupVerification Read(
+        string path,
+        IKeyValueStore store,
+        BackupOptions options,
+        RestorePoint? until,
+        Relay<RecordStage> stages,
+        BlockingCollection<DeltaBuffer> deltas,
+        CancellationToken stop)
     {
         var stage = stages.TakeFree(stop);
         IPartition? partition = null;
+        DeltaBuffer? delta = null;
+        var pastPoint = false;
         return BackupVerifier.Read(path, options.ReadBufferBytes, (reader, kind) =>
         {
+            if (reader.SegmentIndex > 0)
+            {
+                if (kind == BackupEntryKind.SegmentStart)
+                {
+                    if (reader.SegmentIndex == 1)
+                    {
+                        stages.Complete(); // the base is staged in full: the filler and writer finish it
+                    }
+
+                    pastPoint |= until is not null && !until.Includes(reader.SegmentCreatedAt, reader.SegmentSequence);
+                    delta = pastPoint ? null : new DeltaBuffer { Sequence = reader.SegmentSequence };
+                }
+
+                StageDelta(reader, kind, ref delta, deltas, stop);
+                return;
+            }
+
             switch (kind)
             {
                 case BackupEntryKind.Partition:
@@ -163,6 +220,34 @@ internal static class RestoreApplier
         }, stop);
     }
 
+    private static void StageDelta(BackupReader reader, BackupEntryKind kind, ref DeltaBuffer? delta, BlockingCollection<DeltaBuffer> deltas, CancellationToken stop)
+    {
+        if (delta is null)
+        {
+            return;
+        }
+
+        switch (kind)
+        {
+            case BackupEntryKind.DropPartition:
+                delta.DropPartition(reader.PartitionName!);
+                break;
+            case BackupEntryKind.Partition:
+                delta.Partition(reader.PartitionName!);
+                break;
+            case BackupEntryKind.Record:
+                delta.Put(reader.Key, reader.Value);
+                break;
+            case BackupEntryKind.Remove:
+                delta.Remove(reader.Key);
+                break;
+            case BackupEntryKind.Commit:
+                deltas.Add(delta, stop);
+                delta = null;
+                break;
+        }
+    }
+
     /// <summary>The filler thread: turns each stage into a write batch.</summary>
     private static void Fill(Relay<RecordStage> stages, Relay<IWriteBatch> batches, CancellationToken stop)
     {
@@ -175,6 +260,9 @@ internal static class RestoreApplier
             batches.Pass(batch, stop);
         }
     }
+
+    /// <summary>What a restore applied: the verdict on the file, the deltas applied after the base, and the sequence reached.</summary>
+    internal readonly record struct Replayed(BackupVerification Verdict, int DeltasApplied, long Sequence);
 
     private static void WaitQuietly(Task? task)
     {

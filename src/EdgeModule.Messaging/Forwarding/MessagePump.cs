@@ -21,22 +21,38 @@ namespace EdgeModule.Messaging.Forwarding;
 /// at Debug only.</item>
 /// <item>Only after the sender completed, write the checkpoint (<see cref="MessageStore.Acknowledge"/>).</item>
 /// </list>
-/// Stop: cancel the token given to <see cref="RunAsync"/>. A retry delay or a send in flight is abandoned at once; the
-/// checkpoint already covers every batch the upstream acknowledged (it is written right after each one), so there is
-/// nothing left to commit, and the batch that was in flight is sent again after the restart (a possible duplicate,
-/// never a loss). <see cref="RunAsync"/> then completes without throwing.
+/// Stopping, in two phases, so that a clean stop sends nothing twice while the upstream answers:
+/// <list type="number">
+/// <item><see cref="StopAsync"/> first stops taking: no new batch is read or sent, waits for messages and retry
+/// delays end at once. A send already in flight keeps running; when the upstream acknowledges it within the grace,
+/// its checkpoint is written as usual.</item>
+/// <item>When the grace ends (or its token is cancelled), the pump aborts: the send in flight is cancelled and its
+/// batch stays unacknowledged, to be sent again after the restart (a duplicate, never a loss), and logged (3017).</item>
+/// </list>
+/// Cancelling the token given to <see cref="RunAsync"/> aborts at once (phase 2 without phase 1). Either way
+/// <see cref="RunAsync"/> then completes without throwing. Stop the pump before backing up or disposing the store;
+/// dispose the pump after <see cref="RunAsync"/> completed.
 /// </remarks>
-public sealed class MessagePump
+public sealed partial class MessagePump : IDisposable
 {
     private readonly MessageStore _store;
     private readonly IMessageSender _sender;
     private readonly MessagePumpOptions _options;
-    private readonly TimeProvider _retryTime;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopTaking = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _lock = new();
+    private Task? _running;
+    private int _abandonedBatches;
+    private bool _disposed;
 
-    /// <summary>Creates the pump; <paramref name="retryTimeProvider"/> is the clock of retry delays (default: the system clock).</summary>
+    /// <summary>
+    /// Creates the pump; <paramref name="timeProvider"/> is the clock of retry delays and of the stop's grace
+    /// (default: the system clock).
+    /// </summary>
     public MessagePump(MessageStore store, IMessageSender sender, MessagePumpOptions? options = null,
-        TimeProvider? retryTimeProvider = null, ILogger<MessagePump>? logger = null)
+        TimeProvider? timeProvider = null, ILogger<MessagePump>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sender);
@@ -44,46 +60,71 @@ public sealed class MessagePump
         _sender = sender;
         _options = options ?? new MessagePumpOptions();
         _options.Validate();
-        _retryTime = retryTimeProvider ?? TimeProvider.System;
+        _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
-    /// <summary>Pumps every endpoint until <paramref name="cancellationToken"/> is cancelled; then completes normally.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Pumps every endpoint until <see cref="StopAsync"/> stops it or <paramref name="cancellationToken"/> is
+    /// cancelled (abort at once: a batch in flight is sent again after the restart); then completes normally. Runs
+    /// once per pump.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken)
     {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_running is not null)
+            {
+                throw new InvalidOperationException("The pump is already running; RunAsync runs once per pump.");
+            }
+
+            return _running = RunCoreAsync(cancellationToken);
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken cancellationToken)
+    {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abort.Token);
+        using var stopTaking = CancellationTokenSource.CreateLinkedTokenSource(abort.Token, _stopTaking.Token);
         Log.PumpStarted(_logger, string.Join(',', _store.Endpoints), _options.BatchSize);
-        await Task.WhenAll(_store.Endpoints.Select(e => Task.Run(() => PumpEndpointAsync(e, cancellationToken), CancellationToken.None)))
+        await Task.WhenAll(_store.Endpoints.Select(e => Task.Run(() => PumpEndpointAsync(e, stopTaking.Token, abort.Token), CancellationToken.None)))
             .ConfigureAwait(false);
     }
 
-    private async Task PumpEndpointAsync(string endpoint, CancellationToken cancellationToken)
+    private async Task PumpEndpointAsync(string endpoint, CancellationToken stopTaking, CancellationToken abort)
     {
         var state = new Upstream(endpoint);
         var sendPipeline = BuildPipeline(args => Log.SendRetry(_logger, endpoint, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception));
         var storePipeline = BuildPipeline(args => Log.PumpStoreFailed(_logger, endpoint, "reading or writing the checkpoint", args.Outcome.Exception!));
+        MessageBatch? inFlight = null;
         try
         {
             while (true)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                stopTaking.ThrowIfCancellationRequested();
                 var batch = await storePipeline.ExecuteAsync(
-                    static (s, _) => ValueTask.FromResult(s.Store.ReadBatch(s.Endpoint, s.Size, s.Bytes)), (Store: _store, Endpoint: endpoint, Size: _options.BatchSize, Bytes: _options.MaxBatchBytes), cancellationToken)
+                    static (s, _) => ValueTask.FromResult(s.Store.ReadBatch(s.Endpoint, s.Size, s.Bytes)), (Store: _store, Endpoint: endpoint, Size: _options.BatchSize, Bytes: _options.MaxBatchBytes), stopTaking)
                     .ConfigureAwait(false);
                 if (batch.IsEmpty)
                 {
-                    await _store.WaitForMessagesAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                    await _store.WaitForMessagesAsync(endpoint, stopTaking).ConfigureAwait(false);
                     continue;
                 }
 
+                stopTaking.ThrowIfCancellationRequested();
+                inFlight = batch;
                 if (batch.Messages.Count > 0)
                 {
+                    // The pipeline (its retry delays) ends when the stop is asked; the attempt in flight gets the abort
+                    // token, so the upstream's acknowledgements still count until the grace ends.
                     await sendPipeline.ExecuteAsync(
-                        static (s, token) => s.Pump.SendOnceAsync(s.State, s.Batch, token), (Pump: this, State: state, Batch: batch), cancellationToken)
+                        static (s, _) => s.Pump.SendOnceAsync(s.State, s.Batch, s.Abort), (Pump: this, State: state, Batch: batch, Abort: abort), stopTaking)
                         .ConfigureAwait(false);
                 }
 
                 // The upstream has the batch: record it even if a stop was requested meanwhile (that is what a stop
-                // commits). Only when the store fails does the retry honour the stop.
+                // commits). Only when the store fails does the retry honour the abort.
                 try
                 {
                     _store.Acknowledge(batch);
@@ -96,18 +137,25 @@ public sealed class MessagePump
                         {
                             s.Store.Acknowledge(s.Batch);
                             return ValueTask.CompletedTask;
-                        }, (Store: _store, Batch: batch), cancellationToken).ConfigureAwait(false);
+                        }, (Store: _store, Batch: batch), abort).ConfigureAwait(false);
                 }
 
+                inFlight = null;
                 if (state.Failures > 0)
                 {
-                    Log.UpstreamUp(_logger, endpoint, state.Failures, _retryTime.GetUtcNow() - state.DownSince);
+                    Log.UpstreamUp(_logger, endpoint, state.Failures, _time.GetUtcNow() - state.DownSince);
                     state.Failures = 0;
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopTaking.IsCancellationRequested)
         {
+            if (inFlight is { Messages.Count: > 0 })
+            {
+                Interlocked.Increment(ref _abandonedBatches);
+                Log.BatchAbandoned(_logger, endpoint, inFlight.Messages.Count, inFlight.PreviousCheckpoint + 1, inFlight.LastSequence);
+            }
+
             var stats = _store.GetStats().Endpoints.First(e => e.Endpoint == endpoint);
             Log.PumpStopped(_logger, endpoint, stats.Checkpoint, stats.Undelivered);
         }
@@ -119,7 +167,22 @@ public sealed class MessagePump
         IReadOnlyList<StoredMessage> messages = batch.Messages;
         if (state.Failures > 0)
         {
-            messages = [.. messages.Where(m => !_store.IsExpired(m.EnqueuedTimeUtc))];
+            var kept = new List<StoredMessage>(messages.Count);
+            var expired = new List<long>();
+            foreach (var message in batch.Messages)
+            {
+                if (_store.IsExpired(message.EnqueuedTimeUtc))
+                {
+                    expired.Add(message.Sequence);
+                }
+                else
+                {
+                    kept.Add(message);
+                }
+            }
+
+            // Counted as expired, not forwarded, when the batch is acknowledged.
+            (messages, batch.ExpiredWhileHeld) = (kept, expired);
             if (messages.Count < batch.Messages.Count)
             {
                 Log.ExpiredBeforeForwarding(_logger, state.Endpoint, batch.Messages.Count - messages.Count, _store.Options.TimeToLive);
@@ -139,7 +202,7 @@ public sealed class MessagePump
         {
             if (state.Failures++ == 0)
             {
-                state.DownSince = _retryTime.GetUtcNow();
+                state.DownSince = _time.GetUtcNow();
                 Log.UpstreamDown(_logger, state.Endpoint, messages.Count, messages[0].Sequence, ex);
             }
 
@@ -149,7 +212,7 @@ public sealed class MessagePump
 
     /// <summary>Retries forever (the upstream may be away for hours) unless the pump is stopping.</summary>
     private ResiliencePipeline BuildPipeline(Action<OnRetryArguments<object>> onRetry) =>
-        new ResiliencePipelineBuilder { TimeProvider = _retryTime }
+        new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions
             {
                 // A cancelled stop ends the loop; a disposed store or transport never comes back, so it ends it too.

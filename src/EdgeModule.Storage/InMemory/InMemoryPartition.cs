@@ -15,6 +15,9 @@ internal sealed class InMemoryPartition(InMemoryStore store, string name) : IPar
     /// <summary>Bytes held by this partition; written under the store's write lock.</summary>
     internal long Bytes { get; set; }
 
+    /// <summary>Key and value bytes of the live entries; written under the store's write lock.</summary>
+    internal long LiveBytes { get; set; }
+
     internal bool IsDropped => _dropped;
 
     public void Put(byte[] key, byte[] value) => Store.Put(this, key, value);

@@ -147,11 +147,15 @@ public sealed partial class InMemoryStore
             node = partition.List.Insert(key, version);
             partition.AddCount(1);
             AddBytes(partition, node.Size + version.Size);
+            AddLiveBytes(partition, key.Length + value.Length);
+            _tracker?.OnWrite(partition, key, value, existedBefore: false);
             return;
         }
 
         var head = node.Head!;
         var wasLive = head.Value is not null;
+        AddLiveBytes(partition, value.Length - (head.Value?.Length ?? -key.Length));
+        _tracker?.OnWrite(partition, key, value, wasLive);
         SetHead(partition, node, head, new Version(sequence, value, head.Sequence == sequence ? head.Older : head));
         if (!wasLive)
         {
@@ -170,6 +174,8 @@ public sealed partial class InMemoryStore
 
         SetHead(partition, node, head, new Version(sequence, null, head.Sequence == sequence ? head.Older : head));
         partition.AddCount(-1);
+        AddLiveBytes(partition, -(key.Length + head.Value.Length));
+        _tracker?.OnWrite(partition, key, null, existedBefore: true);
     }
 
     /// <summary>
@@ -276,6 +282,12 @@ public sealed partial class InMemoryStore
         var (partition, node) = _pending.Dequeue();
         node.Pending = false;
         Prune(partition, node);
+    }
+
+    private void AddLiveBytes(InMemoryPartition partition, long delta)
+    {
+        partition.LiveBytes += delta;
+        Interlocked.Add(ref _liveBytes, delta);
     }
 
     private void AddBytes(InMemoryPartition partition, long delta)

@@ -50,7 +50,15 @@ public sealed partial class InMemoryStore : IKeyValueStore
         lock (_writeLock)
         {
             ThrowIfDisposed();
-            return _partitions.GetOrAdd(name, n => new InMemoryPartition(this, n));
+            if (_partitions.TryGetValue(name, out existing))
+            {
+                return existing;
+            }
+
+            var created = new InMemoryPartition(this, name);
+            _partitions[name] = created;
+            _tracker?.OnCreatePartition(name);
+            return created;
         }
     }
 
@@ -86,8 +94,10 @@ public sealed partial class InMemoryStore : IKeyValueStore
 
             // Snapshots that hold the partition keep reading its skip list; the store no longer counts its bytes.
             partition.MarkDropped();
+            _tracker?.OnDropPartition(name);
             _sequence++;
             Interlocked.Add(ref _bytes, -partition.Bytes);
+            Interlocked.Add(ref _liveBytes, -partition.LiveBytes);
         }
     }
 
@@ -103,9 +113,14 @@ public sealed partial class InMemoryStore : IKeyValueStore
         lock (_writeLock)
         {
             ThrowIfDisposed();
-            var partitions = _partitions.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
-            return new InMemorySnapshot(RegisterReadPoint(), partitions);
+            return CreateSnapshotLocked();
         }
+    }
+
+    internal IStoreSnapshot CreateSnapshotLocked()
+    {
+        var partitions = _partitions.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
+        return new InMemorySnapshot(RegisterReadPoint(), partitions);
     }
 
     public void Dispose() => _disposed = true;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -73,9 +74,10 @@ internal sealed unsafe partial class MosquittoConnection
     {
         try
         {
-            var refused = qosCount < 1 || grantedQos[0] == SubscriptionRefused;
-            FromUserData(userData)?.Acknowledge(
-                messageId, refused ? new MqttTransportException("The broker refused the subscription.") : null);
+            if (FromUserData(userData) is { } self)
+            {
+                self.Acknowledge(messageId, self.CheckGranted(messageId, qosCount < 1 ? SubscriptionRefused : grantedQos[0]));
+            }
         }
         catch (Exception ex)
         {
@@ -102,6 +104,26 @@ internal sealed unsafe partial class MosquittoConnection
         {
             ReportCallbackFailure(userData, ex);
         }
+    }
+
+    /// <summary>Network thread, from the SUBACK: null when the broker granted the QoS asked, else the error.</summary>
+    private MqttTransportException? CheckGranted(int messageId, int granted)
+    {
+        (string Filter, int Qos) asked;
+        lock (_pendingLock)
+        {
+            if (!_subscriptionsAsked.Remove(messageId, out asked))
+            {
+                return null;
+            }
+        }
+
+        return granted == SubscriptionRefused
+            ? new MqttTransportException($"The broker refused the subscription to '{asked.Filter}'.")
+            : granted < asked.Qos
+                ? new MqttTransportException(string.Create(CultureInfo.InvariantCulture,
+                    $"The broker granted QoS {granted} for '{asked.Filter}' where {asked.Qos} was asked: unacknowledged messages would not be kept."))
+                : null;
     }
 
     private static void ReportCallbackFailure(nint userData, Exception error)

@@ -76,6 +76,7 @@ internal sealed partial class MosquittoConnection : IThreadPoolWorkItem
             }
 
             _pending.Clear();
+            _subscriptionsAsked.Clear();
         }
 
         ScheduleCompletions();

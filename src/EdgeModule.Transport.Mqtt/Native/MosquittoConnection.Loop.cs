@@ -76,13 +76,17 @@ internal sealed unsafe partial class MosquittoConnection
             return MosqErrNoConn;
         }
 
+        StartRound();
         var wakeUp = (int)_wakeUp.DangerousGetHandle();
         var fds = stackalloc LibcMethods.PollFd[2];
 
-        // Sleeping is announced before looking at the queue (both full fences): a packet queued after the look finds
-        // the flag set and writes the eventfd; one queued before it is seen here.
+        // Sleeping is announced before looking at the queue and the held acknowledgements (both full fences): a packet
+        // queued or a hold released after the look finds the flag set and writes the eventfd; one before it is seen
+        // here. While acknowledgements are held the socket is not polled for writing (nothing may be written), and at
+        // their bound not for reading either; errors and hang-ups are reported anyway.
         Interlocked.Exchange(ref _loopSleeping, 1);
-        fds[0] = new LibcMethods.PollFd { Fd = socket, Events = (short)(LibcMethods.PollIn | (NativeMethods.mosquitto_want_write(_handle) ? LibcMethods.PollOut : 0)) };
+        var events = (MayRead ? LibcMethods.PollIn : 0) | (MayWrite && NativeMethods.mosquitto_want_write(_handle) ? LibcMethods.PollOut : 0);
+        fds[0] = new LibcMethods.PollFd { Fd = socket, Events = (short)events };
         fds[1] = new LibcMethods.PollFd { Fd = wakeUp, Events = LibcMethods.PollIn };
         var ready = LibcMethods.Poll(fds, 2, LoopTimeoutMs);
         Interlocked.Exchange(ref _loopSleeping, 0);
@@ -100,7 +104,7 @@ internal sealed unsafe partial class MosquittoConnection
 
         if ((fds[0].Revents & (LibcMethods.PollIn | LibcMethods.PollErr | LibcMethods.PollHup)) != 0)
         {
-            for (var i = 0; i < ReadBurst; i++)
+            for (var i = 0; i < ReadBurst && (i == 0 || MayRead); i++)
             {
                 var rc = NativeMethods.mosquitto_loop_read(_handle, 1);
                 if (rc != 0)
@@ -117,7 +121,8 @@ internal sealed unsafe partial class MosquittoConnection
 
                 // The PUBACKs of what was just stored leave before the next message is handled: if that one is
                 // rejected (socket shut in the callback), the stored ones must not be redelivered and stored again.
-                // libmosquitto writes each packet with its own write(), so this costs no extra system call.
+                // libmosquitto writes each packet with its own write(), so this costs no extra system call. (Not
+                // while acknowledgements are held: see MosquittoConnection.Acknowledgements.)
                 rc = WriteQueued();
                 if (rc != 0 || _disconnectSeen)
                 {
@@ -145,9 +150,20 @@ internal sealed unsafe partial class MosquittoConnection
         return NativeMethods.mosquitto_loop_misc(_handle);
     }
 
-    /// <summary>Writes what libmosquitto has queued, if anything; a MOSQ_ERR_* code (0 = fine or nothing to write).</summary>
-    private int WriteQueued() =>
-        NativeMethods.mosquitto_want_write(_handle) ? NativeMethods.mosquitto_loop_write(_handle, 1) : 0;
+    /// <summary>
+    /// Writes what libmosquitto has queued, if anything and if no acknowledgement is held; a MOSQ_ERR_* code (0 = fine,
+    /// nothing to write, or not now).
+    /// </summary>
+    private int WriteQueued()
+    {
+        if (!MayWrite)
+        {
+            return 0;
+        }
+
+        WroteQueue();
+        return NativeMethods.mosquitto_want_write(_handle) ? NativeMethods.mosquitto_loop_write(_handle, 1) : 0;
+    }
 
     /// <summary>Any thread, after queueing a packet: wakes the loop if it sleeps in <c>poll</c> (one write per sleep, not per packet).</summary>
     private void WakeLoop()

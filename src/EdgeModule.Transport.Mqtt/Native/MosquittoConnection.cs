@@ -30,6 +30,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
     private readonly ManualResetEventSlim _socketActive = new(false);
     private readonly Lock _pendingLock = new();
     private readonly Dictionary<int, TaskCompletionSource> _pending = [];
+    private readonly Dictionary<int, (string Filter, int Qos)> _subscriptionsAsked = [];
     private GCHandle _self;
     private int _connectionUp;
     private volatile bool _disposed;
@@ -84,6 +85,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             throw new InvalidOperationException("A connection is already up; wait for ConnectionLost first.");
         }
 
+        StartGeneration();
         var rc = NativeMethods.mosquitto_connect(_handle, _settings.Host, _settings.Port, _settings.KeepAliveSeconds);
         if (rc != 0)
         {
@@ -115,7 +117,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
     {
         if (Thread.CurrentThread != _loopThread)
         {
-            throw new InvalidOperationException("Abort only from the network thread: elsewhere the PUBACK may already be on the wire.");
+            throw new InvalidOperationException("Abort only from the network thread: elsewhere the PUBACK may already be on the wire (see RequestAbort).");
         }
 
         var socket = NativeMethods.mosquitto_socket(_handle);
@@ -171,7 +173,10 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         return completion?.Task ?? Task.CompletedTask;
     }
 
-    /// <summary>Sends SUBSCRIBE; completes on SUBACK, fails if the broker refuses the filter.</summary>
+    /// <summary>
+    /// Sends SUBSCRIBE; completes on SUBACK, and fails if the broker refuses the filter or grants a lower QoS than
+    /// asked (a QoS 0 grant would let the broker drop what the client has not acknowledged).
+    /// </summary>
     public Task SubscribeAsync(string pattern, int qos)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -188,6 +193,7 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
             if (rc == 0)
             {
                 _pending[messageId] = completion;
+                _subscriptionsAsked[messageId] = (pattern, qos);
             }
         }
 

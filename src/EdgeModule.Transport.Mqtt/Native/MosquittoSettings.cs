@@ -12,4 +12,5 @@ internal sealed record MosquittoSettings(
     string? CertFile,
     string? KeyFile,
     int MaxInflightMessages,
-    bool TcpNoDelay = false);
+    bool TcpNoDelay = false,
+    int MaxHeldAcknowledgements = 1000);

@@ -58,28 +58,44 @@ public sealed class CorruptionTests : IDisposable
     }
 
     [Fact]
-    public void Verify_AppendedGarbage_IsDetected()
+    public void Verify_AppendedGarbage_Version1_IsDetected()
     {
+        var v1 = File.ReadAllBytes(Path.Combine(BackupFiles.GoldenFolder(), "v1-small.ebk"));
+        var path = Path.Combine(_folder.Path, "appended.ebk");
+        File.WriteAllBytes(path, [.. v1, 0, 0, 0, 0, 0]);
+
+        var result = BackupVerifier.Verify(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(BackupProblem.Corrupt, result.Problem);
+        Assert.Equal(v1.Length, result.FirstBadOffset);
+        Assert.Equal(v1.Length, result.SoundBytes);
+    }
+
+    [Fact]
+    public void Verify_AppendedGarbage_Version2_IsATornTailAfterTheSoundPrefix()
+    {
+        // Version 2 files are appended to: bytes after the last commit are what a crash mid-append leaves.
         var path = Path.Combine(_folder.Path, "appended.ebk");
         File.WriteAllBytes(path, [.. _original, 0, 0, 0, 0, 0]);
 
         var result = BackupVerifier.Verify(path, TestContext.Current.CancellationToken);
 
-        Assert.Equal(BackupProblem.Corrupt, result.Problem);
+        Assert.Equal(BackupProblem.None, result.Problem);
         Assert.Equal(_original.Length, result.FirstBadOffset);
         Assert.Equal(_original.Length, result.SoundBytes);
+        Assert.Equal(5, result.DroppedTailBytes);
     }
 
     [Fact]
     public void Verify_NewerFormatVersion_ReportsUnsupportedVersionNotCorrupt()
     {
         var path = Path.Combine(_folder.Path, "v2.ebk");
-        File.WriteAllBytes(path, WithVersion(_original, 2));
+        File.WriteAllBytes(path, WithVersion(_original, 3));
 
         var result = BackupVerifier.Verify(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(BackupProblem.UnsupportedVersion, result.Problem);
-        Assert.Contains("version 2", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("version 3", result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

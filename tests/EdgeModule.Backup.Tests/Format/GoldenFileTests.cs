@@ -5,12 +5,15 @@ using EdgeModule.Storage.InMemory;
 namespace EdgeModule.Backup.Tests.Format;
 
 /// <summary>
-/// Freezes format version 1. If a test here fails, the format changed: that needs a version bump and a reader for
-/// version 1 kept beside the new one (docs/backup-format.md). To regenerate on purpose: EDGEMODULE_UPDATE_GOLDEN=1.
+/// Freezes format version 1 (which the writer no longer writes: the reader must keep reading it) and the base segment
+/// of version 2, which is version 1's bytes with the version field 2. Version 2's deltas are frozen by
+/// Journal/DeltaFormatTests. To regenerate the v2 base on purpose: EDGEMODULE_UPDATE_GOLDEN=1.
 /// </summary>
 public sealed class GoldenFileTests
 {
     private static string GoldenPath => Path.Combine(BackupFiles.GoldenFolder(), "v1-small.ebk");
+
+    private static string GoldenV2BasePath => Path.Combine(BackupFiles.GoldenFolder(), "v2-small.ebk");
 
     [Fact]
     public void Backup_GoldenStore_IsByteIdenticalToCommittedGoldenFile()
@@ -20,10 +23,24 @@ public sealed class GoldenFileTests
         if (Environment.GetEnvironmentVariable("EDGEMODULE_UPDATE_GOLDEN") == "1")
         {
             Directory.CreateDirectory(BackupFiles.GoldenFolder());
-            File.WriteAllBytes(GoldenPath, written);
+            File.WriteAllBytes(GoldenV2BasePath, written);
         }
 
-        Assert.Equal(File.ReadAllBytes(GoldenPath), written);
+        Assert.Equal(File.ReadAllBytes(GoldenV2BasePath), written);
+    }
+
+    [Fact]
+    public void GoldenV2Base_IsVersion1WithVersionField2()
+    {
+        var v1 = File.ReadAllBytes(GoldenPath);
+        var v2 = File.ReadAllBytes(GoldenV2BasePath);
+
+        Assert.Equal(v1.Length, v2.Length);
+        Assert.Equal(2, BitConverter.ToUInt16(v2, BackupFormat.VersionFileOffset));
+        var differing = Enumerable.Range(0, v1.Length).Where(i => v1[i] != v2[i]).ToArray();
+        // The version byte, the header frame's CRC and the commit's digest and CRC: nothing else.
+        Assert.Contains(BackupFormat.VersionFileOffset, differing);
+        Assert.All(differing, i => Assert.True(i < 80 || i >= v1.Length - 21, $"byte {i} differs"));
     }
 
     [Fact]
@@ -66,7 +83,7 @@ public sealed class GoldenFileTests
 
         Assert.Equal((byte)FrameType.FileHeader, bytes[4]);
         Assert.Equal("EDGEBKUP"u8.ToArray(), bytes[5..13]);
-        Assert.Equal(BackupFormat.CurrentVersion, BitConverter.ToUInt16(bytes, BackupFormat.VersionFileOffset));
+        Assert.Equal(1, BitConverter.ToUInt16(bytes, BackupFormat.VersionFileOffset));
         Assert.Equal((byte)FrameType.Commit, bytes[bytes.Length - BackupFormat.CommitFrameSize + 4]);
         Assert.Equal("COMMITED"u8.ToArray(), bytes[^12..^4]);
     }

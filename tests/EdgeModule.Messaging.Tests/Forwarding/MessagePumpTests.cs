@@ -5,9 +5,9 @@ using EdgeModule.Storage;
 namespace EdgeModule.Messaging.Tests.Forwarding;
 
 /// <summary>The pump against both backends: order, batches, retries, stop, wake-up. Waits on signals, never sleeps.</summary>
-public abstract class MessagePumpTests(Backend backend) : MessagingTestBase(backend)
+public abstract partial class MessagePumpTests(Backend backend) : MessagingTestBase(backend)
 {
-    private static readonly MessagePumpOptions FastRetry = new()
+    internal static readonly MessagePumpOptions FastRetry = new()
     {
         BatchSize = 10,
         RetryMinDelay = TimeSpan.FromMilliseconds(1),
@@ -200,6 +200,8 @@ public abstract class MessagePumpTests(Backend backend) : MessagingTestBase(back
 
         Assert.Equal([1, 2], sender.Delivered.Select(IndexOf));
         Assert.Equal(3, store.GetCheckpoint("a"));
+        var a = store.GetStats().Endpoints.Single(e => e.Endpoint == "a");
+        Assert.Equal((2L, 1L), (a.Forwarded, a.DroppedTtlExpiry));
     }
 
     [Fact]
@@ -243,18 +245,22 @@ public abstract class MessagePumpTests(Backend backend) : MessagingTestBase(back
     private RunningPump Start(MessageStore store, RecordingSender sender, MessagePumpOptions options)
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var pump = new MessagePump(store, sender, options, TimeProvider.System, _pumpLog);
-        return new RunningPump(pump.RunAsync(stop.Token), stop);
+        var pump = NewPump(store, sender, options);
+        return new RunningPump(pump, pump.RunAsync(stop.Token), stop);
     }
 
-    /// <summary>Disposing stops the pump the way the host does (cancel) and waits, bounded, for it to return.</summary>
-    private sealed class RunningPump(Task run, CancellationTokenSource stop) : IAsyncDisposable
+    private MessagePump NewPump(MessageStore store, RecordingSender sender, MessagePumpOptions options) =>
+        new(store, sender, options, TimeProvider.System, _pumpLog);
+
+    /// <summary>Disposing aborts the pump by cancelling its token and waits, bounded, for it to return.</summary>
+    private sealed class RunningPump(MessagePump pump, Task run, CancellationTokenSource stop) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await stop.CancelAsync();
             await run.WaitAsync(Bound, CancellationToken.None);
             stop.Dispose();
+            pump.Dispose();
         }
     }
 }

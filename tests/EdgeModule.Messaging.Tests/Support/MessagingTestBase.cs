@@ -20,6 +20,12 @@ public abstract class MessagingTestBase(Backend backend) : IDisposable
 
     internal ListLogger<MessageStore> StoreLog { get; } = new();
 
+    /// <summary>
+    /// The <see cref="MessageStoreOptions.RemoveOnCheckpoint"/> of the stores opened with default options: a subclass
+    /// that turns it on runs the same behaviours with delivered messages removed at acknowledgement.
+    /// </summary>
+    protected virtual bool RemoveOnCheckpoint => false;
+
     /// <summary>Memory backend only: its own byte limit (0 = none).</summary>
     protected long MemoryLimitBytes { get; set; }
 
@@ -57,7 +63,7 @@ public abstract class MessagingTestBase(Backend backend) : IDisposable
 
     internal MessageStore OpenStore(IKeyValueStore store, MessageStoreOptions? options = null)
     {
-        var messageStore = new MessageStore(store, options ?? new MessageStoreOptions { Routes = Routes }, Clock, StoreLog);
+        var messageStore = new MessageStore(store, options ?? new MessageStoreOptions { Routes = Routes, RemoveOnCheckpoint = RemoveOnCheckpoint }, Clock, StoreLog);
         _opened.Add(messageStore);
         return messageStore;
     }

@@ -3,16 +3,18 @@ using EdgeModule.Messaging.Forwarding;
 namespace EdgeModule.Messaging.Tests.Support;
 
 /// <summary>
-/// An upstream for tests: records every attempt and every delivered batch, fails the first
+/// An upstream for tests: records every attempt, every message that reached it and every acknowledged batch, fails the first
 /// <see cref="FailuresLeft"/> attempts (or while <see cref="Down"/>), and signals when a number of messages arrived.
 /// </summary>
 internal sealed class RecordingSender : IMessageSender
 {
     private readonly Lock _lock = new();
     private readonly List<StoredMessage> _delivered = [];
+    private readonly List<StoredMessage> _received = [];
     private readonly List<int> _batchSizes = [];
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
     private readonly TaskCompletionSource _firstFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _heldAtGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int FailuresLeft { get; set; }
 
@@ -31,6 +33,15 @@ internal sealed class RecordingSender : IMessageSender
 
     public Task FirstFailure => _firstFailure.Task;
 
+    /// <summary>
+    /// While set, an attempt that would succeed has reached the upstream but waits for this gate before it is
+    /// acknowledged (acknowledgements on their way); it honours the token meanwhile, as a real sender does.
+    /// </summary>
+    public TaskCompletionSource? AckGate { get; set; }
+
+    /// <summary>Completes when an attempt starts waiting on <see cref="AckGate"/>.</summary>
+    public Task HeldAtGate => _heldAtGate.Task;
+
     public IReadOnlyList<StoredMessage> Delivered
     {
         get
@@ -38,6 +49,18 @@ internal sealed class RecordingSender : IMessageSender
             lock (_lock)
             {
                 return [.. _delivered];
+            }
+        }
+    }
+
+    /// <summary>Every message that reached the upstream, acknowledged or not (a duplicate appears here twice).</summary>
+    public IReadOnlyList<StoredMessage> Received
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _received];
             }
         }
     }
@@ -53,7 +76,7 @@ internal sealed class RecordingSender : IMessageSender
         }
     }
 
-    public Task SendAsync(string endpoint, IReadOnlyList<StoredMessage> batch, CancellationToken cancellationToken)
+    public async Task SendAsync(string endpoint, IReadOnlyList<StoredMessage> batch, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         OnAttempt?.Invoke(batch);
@@ -67,6 +90,17 @@ internal sealed class RecordingSender : IMessageSender
                 throw new IOException("upstream unavailable (test)");
             }
 
+            _received.AddRange(batch);
+        }
+
+        if (AckGate is { } gate)
+        {
+            _heldAtGate.TrySetResult();
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        lock (_lock)
+        {
             _delivered.AddRange(batch);
             _batchSizes.Add(batch.Count);
             foreach (var waiter in _waiters.Where(w => _delivered.Count >= w.Count).ToArray())
@@ -75,8 +109,6 @@ internal sealed class RecordingSender : IMessageSender
                 _waiters.Remove(waiter);
             }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>Completes when at least <paramref name="count"/> messages were delivered.</summary>

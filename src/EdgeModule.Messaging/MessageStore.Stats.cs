@@ -1,0 +1,54 @@
+using EdgeModule.Messaging.Layout;
+
+namespace EdgeModule.Messaging;
+
+/// <summary>
+/// Figures for logs, the operator's status and metrics. Counts are kept in memory as the store works (interlocked
+/// adds, no store reads on the write or forward path) and start at zero when the store is opened; gauges (queue
+/// lengths and bytes) are recovered at open. Only the oldest message's age reads the store: one seek per endpoint.
+/// </summary>
+public sealed partial class MessageStore
+{
+    private long _received;
+    private long _refusedFull;
+    private long _refusedFailed;
+    private long _droppedNoRoute;
+    private long _droppedTooLarge;
+
+    public MessageStoreStats GetStats()
+    {
+        var now = _time.GetUtcNow().UtcTicks;
+        var endpoints = Endpoints
+            .Select(e => _queues[e])
+            .Select(q => new EndpointStats(q.Name, q.Length, q.Checkpoint, q.LastSequence)
+            {
+                QueueBytes = q.Bytes,
+                OldestMessageAge = OldestUndeliveredTicks(q) is { } enqueued ? TimeSpan.FromTicks(Math.Max(0, now - enqueued)) : null,
+                Forwarded = q.Forwarded,
+                DroppedTtlExpiry = q.Expired,
+                Quarantined = q.Quarantined,
+            })
+            .ToArray();
+        return new MessageStoreStats(Interlocked.Read(ref _messageCount), Interlocked.Read(ref _bytes), _options.MaxStoreBytes, endpoints)
+        {
+            Received = Interlocked.Read(ref _received),
+            RefusedFull = Interlocked.Read(ref _refusedFull),
+            RefusedWriteFailed = Interlocked.Read(ref _refusedFailed),
+            DroppedNoRoute = Interlocked.Read(ref _droppedNoRoute),
+            DroppedTooLarge = Interlocked.Read(ref _droppedTooLarge),
+        };
+    }
+
+    /// <summary>The enqueue time of the first entry after the checkpoint, or null when nothing is undelivered.</summary>
+    private static long? OldestUndeliveredTicks(EndpointQueue queue)
+    {
+        if (queue.LastSequence <= queue.Checkpoint)
+        {
+            return null;
+        }
+
+        using var cursor = queue.Partition.OpenCursor();
+        cursor.Seek(StoreLayout.SequenceKey(queue.Checkpoint + 1));
+        return cursor.IsValid && QueueEntry.TryDecode(cursor.Value, out var entry, out _) ? entry.EnqueuedTicks : null;
+    }
+}
