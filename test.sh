@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution (unit, conformance, native-boundary, header, process, broker and container tests) in
 # Release. eng/setup.sh installs the native packages and builds; eng/setup-docker.sh installs and starts a local Docker
-# engine (no default bridge) and builds the stand-in base images once, cached by tag.
+# engine (no default bridge) and builds the stand-in base images once, cached by tag; the container tests build the
+# image and run it with Testcontainers. The arm stages are apart (eng/arm64-stage.sh, eng/arm32-stage.sh; README, "ARM").
 set -euo pipefail
 cd "$(dirname "$0")"
 ./eng/setup.sh

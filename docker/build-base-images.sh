@@ -4,8 +4,9 @@
 # alone; --rebuild builds all three again. Each carries the label edgemodule.stand-in-base (which images built on them
 # inherit: it marks an image built on a stand-in).
 #
-#   BASE_IMAGE    amd64/debian:bookworm-slim                       debootstrap --variant=minbase bookworm, with the apt
-#                                                                  sources of Debian's own image
+#   BASE_IMAGE    amd64/debian:bookworm-slim                       debootstrap --variant=minbase bookworm from this
+#                                                                  machine's Debian archive (its apt sources), which
+#                                                                  the image's apt sources name too
 #   DOTNET_IMAGE  mcr.microsoft.com/dotnet/runtime:10.0-noble-amd64  BASE + /usr/share/dotnet with the dotnet host and
 #                                                                  shared/Microsoft.NETCore.App only (all the module's
 #                                                                  Dockerfile takes from it)
@@ -24,8 +25,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 docker=${EDGEMODULE_DOCKER:-docker}
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-security_mirror=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# The Debian archive of this machine's apt sources (eng/debian-mirror.sh), unless given.
+mirror=${DEBIAN_MIRROR:-$(./eng/debian-mirror.sh)}
+security_mirror=${DEBIAN_SECURITY_MIRROR:-$(./eng/debian-mirror.sh --security)}
 rebuild=false
 [ "${1:-}" = "--rebuild" ] && rebuild=true
 

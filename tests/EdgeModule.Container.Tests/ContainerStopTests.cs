@@ -17,20 +17,20 @@ public sealed class ContainerStopTests(ModuleImage image)
     [Fact]
     public async Task DockerStop_WithTheManifestsStopTimeout_BacksUpAndTheNextContainerRestoresAndDelivers()
     {
-        using var env = new ContainerEnvironment(await image.GetAsync(), upstreamRunning: false);
-        env.GiveFoldersToModuleUser();
+        await using var env = new ContainerEnvironment(await image.GetAsync(), upstreamRunning: false);
+        await env.GiveFoldersToModuleUserAsync();
         var backup = Regex.Escape(env.Manifest.Env["BackupFolder"]);
 
-        using (var first = await env.StartConnectedAsync("first"))
+        await using (var first = await env.StartConnectedAsync("first"))
         {
             // Exec-form ENTRYPOINT: the module itself is PID 1, so docker stop's SIGTERM reaches it; not as root.
-            Assert.Equal("/usr/share/dotnet/dotnet /app/EdgeModule.dll", first.Exec("sh", "-c", "tr '\\0' ' ' </proc/1/cmdline").Trim());
-            Assert.Equal(env.ImageUser.Split(':')[0], first.Exec("id", "-u"));
+            Assert.Equal("/usr/share/dotnet/dotnet /app/EdgeModule.dll", (await first.ExecAsync("sh", "-c", "tr '\\0' ' ' </proc/1/cmdline")).Trim());
+            Assert.Equal((await env.GetImageUserAsync()).Split(':')[0], (await first.ExecAsync("id", "-u")).Trim());
             await env.PublishAsync(0, N);
             await first.WaitForLineAsync($"Flow: {N} received", TestTimeouts.Flow);
 
-            var took = await first.StopAsync(env.Manifest.StopTimeout);
-            Assert.Equal((0, false), first.State);
+            var took = await first.StopAsync(); // the StopTimeout the container was created with
+            Assert.Equal((0, false), await first.GetStateAsync());
             Assert.True(took < TimeSpan.FromSeconds(env.Manifest.ShutdownWaitPeriod), $"docker stop took {took}");
             Assert.Matches($@"Backup generation 1 written to {backup}/backup-0+1\.ebk: \d+ bytes, {N} messages \(output1={N}\)", first.Output);
         }
@@ -38,7 +38,7 @@ public sealed class ContainerStopTests(ModuleImage image)
         Assert.Equal(["backup-000000000001.ebk"], env.Generations);
         env.Upstream.Start();
         var upstream = await env.SubscribeUpstreamAsync();
-        var second = env.Start("second");
+        var second = await env.StartAsync("second");
         await second.WaitForLineAsync($@"Restored backup generation 1 from {backup}/backup-0+1\.ebk: {N} messages \(output1={N}\)");
         await ContainerEnvironment.ReceiveAllAsync(upstream, 0, N);
     }
@@ -46,17 +46,17 @@ public sealed class ContainerStopTests(ModuleImage image)
     [Fact]
     public async Task DockerStop_TimeoutShorterThanTheShutdown_KillsTheModuleAndTheNextStartRestoresThePreviousGeneration()
     {
-        using var env = new ContainerEnvironment(await image.GetAsync(), upstreamRunning: false);
-        env.GiveFoldersToModuleUser();
-        using (var first = await env.StartConnectedAsync("first"))
+        await using var env = new ContainerEnvironment(await image.GetAsync(), upstreamRunning: false);
+        await env.GiveFoldersToModuleUserAsync();
+        await using (var first = await env.StartConnectedAsync("first"))
         {
             await env.PublishAsync(0, 100);
             await first.WaitForLineAsync("Flow: 100 received", TestTimeouts.Flow);
-            await first.StopAsync(env.Manifest.StopTimeout);
-            Assert.Equal((0, false), first.State);
+            await first.StopAsync();
+            Assert.Equal((0, false), await first.GetStateAsync());
         }
 
-        using (var killed = await env.StartConnectedAsync("killed"))
+        await using (var killed = await env.StartConnectedAsync("killed"))
         {
             await killed.WaitForLineAsync(@"Restored backup generation 1 from .*: 100 messages");
             await env.PublishAsync(100, 150);
@@ -65,16 +65,16 @@ public sealed class ContainerStopTests(ModuleImage image)
             // A device too slow for its stop timeout: at 1 % of a core the shutdown (closing both clients, stopping the
             // pump, writing the backup) gets about 10 ms of CPU a second, far less than it needs, so it still runs
             // when docker stop -t 1 sends SIGKILL. (Unthrottled, this shutdown takes ~0.2 s.)
-            killed.LimitCpus(0.01);
+            await killed.LimitCpusAsync(0.01);
             await killed.StopAsync(1);
-            Assert.Equal((137, false), killed.State);
+            Assert.Equal((137, false), await killed.GetStateAsync());
             Assert.DoesNotContain("Backup generation 2 written", killed.Output, StringComparison.Ordinal);
         }
 
         // Generation 1 is still the newest complete one; the 50 messages the killed run accepted are lost (in-memory
         // store, no backup at SIGKILL). The next start restores generation 1 again and says it was restored before.
         Assert.Equal(["backup-000000000001.ebk"], env.Generations);
-        var next = env.Start("next");
+        var next = await env.StartAsync("next");
         await next.WaitForLineAsync(@"\[WRN\] - Backup generation 1 .* was already restored 1 time");
         await next.WaitForLineAsync(@"Restored backup generation 1 from .*: 100 messages \(output1=100\)");
     }
@@ -83,12 +83,12 @@ public sealed class ContainerStopTests(ModuleImage image)
     public async Task Start_BackupFolderNotOwnedByTheModulesUser_ExitsWithCode2NamingBackupFolder()
     {
         // What an operator who skipped the README's chown of the backup folder sees.
-        using var env = new ContainerEnvironment(await image.GetAsync(), upstreamRunning: false);
-        env.GiveFoldersToModuleUser("storage");
-        var container = env.Start("unowned");
+        await using var env = new ContainerEnvironment(await image.GetAsync(), upstreamRunning: false);
+        await env.GiveFoldersToModuleUserAsync("storage");
+        var container = await env.StartAsync("unowned");
         await container.WaitForExitAsync(TestTimeouts.Signal);
 
-        Assert.Equal((2, false), container.State);
+        Assert.Equal((2, false), await container.GetStateAsync());
         Assert.Contains($"Invalid setting BackupFolder='{env.Manifest.Env["BackupFolder"]}': the folder cannot be created or written", container.Output, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Images;
 using EdgeModule.Tests.Infrastructure;
 
 namespace EdgeModule.Container.Tests.Infrastructure;
@@ -11,7 +13,7 @@ namespace EdgeModule.Container.Tests.Infrastructure;
 /// operators to do), plus a receiving broker (its inputs) and an upstream broker on 127.0.0.1, reached with
 /// <c>--network host</c>. Producers and the upstream reader are mosquitto_pub / mosquitto_sub.
 /// </summary>
-internal sealed partial class ContainerEnvironment : IDisposable
+internal sealed partial class ContainerEnvironment : IAsyncDisposable
 {
     public const string DeviceId = "ct-device";
     public const string ModuleId = "edgemodule";
@@ -23,6 +25,7 @@ internal sealed partial class ContainerEnvironment : IDisposable
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("edgemodule-container-");
     private readonly string _id = Guid.NewGuid().ToString("N")[..10];
     private readonly List<IDisposable> _owned = [];
+    private readonly List<ModuleContainer> _containers = [];
 
     public ContainerEnvironment(string image, bool upstreamRunning = true)
     {
@@ -52,41 +55,32 @@ internal sealed partial class ContainerEnvironment : IDisposable
     public string[] Generations => [.. Directory.GetFiles(HostBackup, "backup-*.ebk").Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
 
     /// <summary>The image's user (USER of the Dockerfile), as uid:gid.</summary>
-    public string ImageUser => Docker.Check(["image", "inspect", "--format", "{{.Config.User}}", Image]);
+    public async Task<string> GetImageUserAsync() => (await Docker.Client.Images.InspectImageAsync(Image)).Config?.User ?? "";
 
     /// <summary>
     /// <c>chown</c> of host folders (<c>storage</c>, <c>backup</c>; none named: both) to the image's user, done by a
     /// throwaway root container of the same image (no network), so the test needs no root on the host.
     /// </summary>
-    public void GiveFoldersToModuleUser(params string[] folders) =>
-        Docker.Check(AsRoot("chown", [ImageUser, .. (folders.Length > 0 ? folders : ["storage", "backup"]).Select(f => "/f/" + f)]));
+    public async Task GiveFoldersToModuleUserAsync(params string[] folders) =>
+        await RunAsRootAsync("chown", [await GetImageUserAsync(), .. (folders.Length > 0 ? folders : ["storage", "backup"]).Select(f => "/f/" + f)]);
 
     /// <summary>Starts a container of the image the way the manifest deploys it, plus the test brokers.</summary>
-    public ModuleContainer Start(string role)
+    public async Task<ModuleContainer> StartAsync(string role)
     {
-        var options = new List<string> { "--network", "host", "--stop-timeout", Manifest.StopTimeout.ToString(CultureInfo.InvariantCulture) };
-        foreach (var (_, target) in Manifest.Binds)
-        {
-            var host = target == Manifest.Env["StorageFolder"] ? HostStorage
-                : target == Manifest.Env["BackupFolder"] ? HostBackup
-                : throw new InvalidOperationException($"The manifest binds {target}, which is neither StorageFolder nor BackupFolder");
-            options.AddRange(["--volume", $"{host}:{target}"]);
-        }
-
-        foreach (var (name, value) in Variables())
-        {
-            options.AddRange(["--env", $"{name}={value}"]);
-        }
-
-        var container = ModuleContainer.Run(Image, $"edgemodule-ct-{_id}-{role}", options);
-        _owned.Add(container);
+        var binds = Manifest.Binds.Select(b => (
+            b.Container == Manifest.Env["StorageFolder"] ? HostStorage
+                : b.Container == Manifest.Env["BackupFolder"] ? HostBackup
+                : throw new InvalidOperationException($"The manifest binds {b.Container}, which is neither StorageFolder nor BackupFolder"),
+            b.Container));
+        var container = await ModuleContainer.StartAsync(Image, $"edgemodule-ct-{_id}-{role}", Manifest.StopTimeout, [.. binds], Variables());
+        _containers.Add(container);
         return container;
     }
 
     /// <summary>Starts a container and waits until its inputs client is connected (it then accepts messages).</summary>
     public async Task<ModuleContainer> StartConnectedAsync(string role)
     {
-        var container = Start(role);
+        var container = await StartAsync(role);
         await container.WaitForLineAsync($"MQTT client {DeviceId}/{ModuleId} connected");
         return container;
     }
@@ -140,8 +134,13 @@ internal sealed partial class ContainerEnvironment : IDisposable
             TestTimeouts.Flow);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        foreach (var container in _containers)
+        {
+            await container.DisposeAsync();
+        }
+
         foreach (var owned in _owned)
         {
             owned.Dispose();
@@ -150,7 +149,7 @@ internal sealed partial class ContainerEnvironment : IDisposable
         Receiving.Dispose();
         Upstream.Dispose();
         // What the module wrote belongs to its user; removed the same way, as root in a container.
-        Docker.Run(AsRoot("rm", "-rf", "/f/storage", "/f/backup"), TestTimeouts.Signal);
+        await RunAsRootAsync("rm", "-rf", "/f/storage", "/f/backup");
         _folder.Delete(recursive: true);
     }
 
@@ -173,9 +172,29 @@ internal sealed partial class ContainerEnvironment : IDisposable
         return env;
     }
 
-    /// <summary>The arguments of a throwaway container of the image that runs <paramref name="command"/> as root on the temp folder (/f).</summary>
-    private string[] AsRoot(string command, params string[] arguments) =>
-        ["run", "--rm", "--network", "none", "--user", "0:0", "--entrypoint", command, "--volume", $"{_folder.FullName}:/f", Image, .. arguments];
+    /// <summary>A throwaway container of the image that runs <paramref name="command"/> as root on the temp folder (/f), no network.</summary>
+    private async Task RunAsRootAsync(string command, params string[] arguments)
+    {
+        var container = new ContainerBuilder(Image)
+            .WithImagePullPolicy(PullPolicy.Never)
+            .WithLabel(Docker.Label, Docker.RunId)
+            .WithEntrypoint(command)
+            .WithCommand(arguments)
+            .WithBindMount(_folder.FullName, "/f")
+            .WithCreateParameterModifier(p =>
+            {
+                p.User = "0:0";
+                (p.HostConfig ??= new()).NetworkMode = "none";
+            })
+            .Build();
+        await using (container)
+        {
+            await container.StartAsync();
+            var exitCode = await container.GetExitCodeAsync().WaitAsync(TestTimeouts.Signal);
+            var (stdout, stderr) = await container.GetLogsAsync(timestampsEnabled: false);
+            Assert.True(exitCode == 0, $"'{command} {string.Join(' ', arguments)}' as root exited with {exitCode}: {stdout}{stderr}");
+        }
+    }
 
     [GeneratedRegex($@"^devices/{DeviceId}/modules/{UpstreamModuleId}/messages/events/\S*%24\.on=output1\S* \{{""n"":(\d+)\}}$", RegexOptions.CultureInvariant)]
     private static partial Regex ForwardedLine();

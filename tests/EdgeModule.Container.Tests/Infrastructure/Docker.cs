@@ -1,49 +1,54 @@
-using System.Diagnostics;
-using System.Text;
-using EdgeModule.Tests.Infrastructure;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Configurations;
+using DotNet.Testcontainers.Containers;
 
 namespace EdgeModule.Container.Tests.Infrastructure;
 
 /// <summary>
-/// The docker CLI, run as a child process with a bound on every call. Which CLI: <c>EDGEMODULE_DOCKER</c>, else
-/// <c>docker</c> when it has the buildx plugin, else Debian's docker.io CLI at /usr/bin/docker. The Dockerfiles need
-/// BuildKit (<c>$BUILDPLATFORM</c>): a CLI of Docker 23 or later without buildx falls back to the classic builder, which
-/// cannot build them, while docker.io's 20.10 CLI has BuildKit built in (DOCKER_BUILDKIT=1).
+/// The Docker engine as the tests reach it: through Testcontainers, and its Docker.DotNet client (<see cref="Client"/>)
+/// for what Testcontainers has no call for (stop with a timeout, CPU limits, inspect, clean-up by <see cref="Label"/>).
 /// </summary>
 internal static class Docker
 {
     /// <summary>Set (test.sh sets it after eng/setup-docker.sh): a missing engine or base image fails the tests instead of skipping them.</summary>
     public const string RequiredVariable = "EDGEMODULE_CONTAINER_TESTS";
 
-    private static readonly Lazy<string> _cli = new(ResolveCli);
-    private static readonly Lazy<string?> _engineProblem = new(() =>
+    /// <summary>The label on every container of the tests; its value is this run's <see cref="RunId"/>.</summary>
+    public const string Label = "edgemodule.container-test";
+
+    public static readonly string RunId = Guid.NewGuid().ToString("N");
+
+    private static readonly Lazy<DockerClient> _client = new(() =>
     {
-        try
-        {
-            var info = Run(["version", "--format", "{{.Server.Version}}"], TestTimeouts.Signal);
-            return info.ExitCode == 0 ? null : $"no Docker engine answers ('{Cli} version': {info.Error.Trim()})";
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"no docker CLI ('{Cli}': {e.Message})";
-        }
+        Configure();
+        return TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(ResourceReaper.DefaultSessionId).Build();
     });
 
-    public static string Cli => _cli.Value;
+    public static DockerClient Client => _client.Value;
 
     public static bool Required => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RequiredVariable));
 
-    /// <summary>Skips the test when the engine or <paramref name="images"/> are missing, unless the container tests are required.</summary>
-    public static void Require(params string[] images)
+    /// <summary>
+    /// What Testcontainers needs against Debian's docker.io 20.10, unless set already: API 1.41 (its client asks for
+    /// 1.44, which that engine refuses) and no Ryuk (its image cannot be pulled; containers are removed by label).
+    /// Set before Testcontainers first reads its settings.
+    /// </summary>
+    public static void Configure()
     {
-        var problem = _engineProblem.Value;
-        var missing = problem is null ? images.Where(i => Run(["image", "inspect", i], TestTimeouts.Signal).ExitCode != 0).ToList() : [];
-        if (problem is null && missing.Count > 0)
+        foreach (var (name, value) in new[] { ("DOCKER_API_VERSION", "1.41"), ("TESTCONTAINERS_RYUK_DISABLED", "true") })
         {
-            // Never pulled from here: eng/setup-docker.sh builds local stand-ins (this machine cannot pull).
-            problem = $"base image(s) {string.Join(", ", missing)} not on this machine";
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
         }
+    }
 
+    /// <summary>Skips the test when the engine or <paramref name="images"/> are missing, unless the container tests are required.</summary>
+    public static async Task RequireAsync(params string[] images)
+    {
+        var problem = await FindProblemAsync(images);
         if (problem is null)
         {
             return;
@@ -58,85 +63,54 @@ internal static class Docker
         Assert.Skip($"Container test skipped: {problem}; {remedy}, or set {RequiredVariable}=1 to make this a failure.");
     }
 
-    /// <summary>Runs the CLI and returns its exit code and output.</summary>
-    /// <exception cref="TimeoutException">it did not exit within <paramref name="timeout"/>; it has been killed.</exception>
-    public static DockerResult Run(IReadOnlyList<string> arguments, TimeSpan timeout, bool buildKit = false)
+    /// <summary>Removes every container of the run <paramref name="runId"/> (by <see cref="Label"/>).</summary>
+    public static async Task RemoveLabelledContainersAsync(string runId)
     {
-        var info = new ProcessStartInfo(Cli, arguments)
+        var containers = await Client.Containers.ListContainersAsync(new ContainersListParameters
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (buildKit)
-        {
-            info.Environment["DOCKER_BUILDKIT"] = "1";
-        }
-
-        using var process = new Process { StartInfo = info };
-        var output = new StringBuilder();
-        var error = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(error, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(TestTimeouts.Signal);
-            throw new TimeoutException($"'{Cli} {string.Join(' ', arguments)}' did not finish within {timeout}:\n{output}{error}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            lock (error)
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
             {
-                return new DockerResult(process.ExitCode, output.ToString(), error.ToString());
-            }
+                ["label"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [$"{Label}={runId}"] = true },
+            },
+        });
+        foreach (var container in containers)
+        {
+            await Client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
         }
     }
 
-    /// <summary>Like <see cref="Run"/>, but a non-zero exit code fails the test with the output.</summary>
-    public static string Check(IReadOnlyList<string> arguments, TimeSpan? timeout = null)
+    private static async Task<string?> FindProblemAsync(string[] images)
     {
-        var result = Run(arguments, timeout ?? TestTimeouts.Signal);
-        Assert.True(result.ExitCode == 0, $"'{Cli} {string.Join(' ', arguments)}' exited with {result.ExitCode}:\n{result.Output}{result.Error}");
-        return result.Output.Trim();
-    }
-
-    private static void Append(StringBuilder to, string? line)
-    {
-        if (line is not null)
+        Configure();
+        if (TestcontainersSettings.OS.DockerEndpointAuthConfig is null)
         {
-            lock (to)
-            {
-                to.Append(line).Append('\n');
-            }
-        }
-    }
-
-    private static string ResolveCli()
-    {
-        if (Environment.GetEnvironmentVariable("EDGEMODULE_DOCKER") is { Length: > 0 } cli)
-        {
-            return cli;
+            return "no Docker engine found (Testcontainers found no endpoint: DOCKER_HOST, ~/.testcontainers.properties, /var/run/docker.sock)";
         }
 
         try
         {
-            using var buildx = Process.Start(new ProcessStartInfo("docker", ["buildx", "version"]) { RedirectStandardOutput = true, RedirectStandardError = true });
-            if (buildx is not null && buildx.WaitForExit(TestTimeouts.Signal) && buildx.ExitCode == 0)
-            {
-                return "docker";
-            }
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await Client.System.PingAsync(bound.Token);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException or OperationCanceledException or TimeoutException)
         {
-            // No docker on PATH.
+            return $"no Docker engine answers ({e.GetType().Name}: {e.Message})";
         }
 
-        return File.Exists("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+        var missing = new List<string>();
+        foreach (var image in images)
+        {
+            try
+            {
+                await Client.Images.InspectImageAsync(image);
+            }
+            catch (DockerImageNotFoundException)
+            {
+                missing.Add(image); // never pulled from here: eng/setup-docker.sh builds local stand-ins
+            }
+        }
+
+        return missing.Count > 0 ? $"base image(s) {string.Join(", ", missing)} not on this machine" : null;
     }
 }

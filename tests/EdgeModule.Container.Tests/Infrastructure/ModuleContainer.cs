@@ -1,75 +1,126 @@
 using System.Diagnostics;
-using System.Globalization;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Images;
 using EdgeModule.Tests.Infrastructure;
 
 namespace EdgeModule.Container.Tests.Infrastructure;
 
 /// <summary>
-/// One container of the module's image, started detached (<c>docker run -d</c>) and followed with
-/// <c>docker logs -f</c>. Stopped with <c>docker stop -t</c> as IoT Edge stops it; removed in <see cref="Dispose"/>.
+/// One container of the module's image, run with Testcontainers as IoT Edge runs it (host network, the manifest's stop
+/// timeout set at creation, so a plain stop gives the module that long), its output followed line by line. Removed on
+/// dispose; every container also carries <see cref="Docker.Label"/>, by which the run cleans up what a failed test
+/// left (Ryuk, Testcontainers' reaper, cannot be pulled here).
 /// </summary>
-internal sealed class ModuleContainer : IDisposable
+internal sealed class ModuleContainer : IAsyncDisposable
 {
-    private readonly LoggedProcess _logs;
+    private readonly IContainer _container;
+    private readonly LineLog _log;
+    private readonly LineStream _stdout;
+    private readonly LineStream _stderr;
+    private string? _completeOutput;
     private bool _disposed;
 
-    private ModuleContainer(string name)
+    private ModuleContainer(IContainer container, LineLog log, LineStream stdout, LineStream stderr)
     {
-        Name = name;
-        _logs = new LoggedProcess(Docker.Cli, ["logs", "--follow", name]);
+        _container = container;
+        _log = log;
+        _stdout = stdout;
+        _stderr = stderr;
     }
 
-    public string Name { get; }
+    public string Name => _container.Name.TrimStart('/');
 
-    /// <summary>Everything the module printed so far (complete once <see cref="StopAsync"/> returned).</summary>
-    public string Output => _logs.Output;
-
-    /// <summary>The container's state as docker keeps it after the exit: exit code and whether the kernel killed it for memory.</summary>
-    public (int ExitCode, bool OomKilled) State
-    {
-        get
-        {
-            var state = Docker.Check(["inspect", "--format", "{{.State.ExitCode}} {{.State.OOMKilled}}", Name]).Split(' ');
-            return (int.Parse(state[0], CultureInfo.InvariantCulture), bool.Parse(state[1]));
-        }
-    }
-
-    /// <summary><c>docker run -d --name <paramref name="name"/> <paramref name="options"/> <paramref name="image"/></c>.</summary>
-    public static ModuleContainer Run(string image, string name, IEnumerable<string> options)
-    {
-        Docker.Check(["run", "--detach", "--name", name, .. options, image]);
-        return new ModuleContainer(name);
-    }
-
-    public Task WaitForLineAsync(string pattern, TimeSpan? timeout = null) => _logs.WaitForLineAsync(pattern, timeout ?? TestTimeouts.Signal);
-
-    /// <summary>A command inside the running container (as its user); its output.</summary>
-    public string Exec(params string[] command) => Docker.Check(["exec", Name, .. command]);
-
-    /// <summary><c>docker update --cpus</c>: the CPU the container may use from now on (1.0 = one core).</summary>
-    public void LimitCpus(double cpus) => Docker.Check(["update", "--cpus", cpus.ToString(CultureInfo.InvariantCulture), Name]);
+    /// <summary>Everything the module printed so far; all of it once <see cref="StopAsync"/> or <see cref="WaitForExitAsync"/> returned.</summary>
+    public string Output => _completeOutput ?? _log.Output;
 
     /// <summary>
-    /// <c>docker stop -t <paramref name="timeoutSeconds"/></c>: SIGTERM, then SIGKILL if the module has not exited by
-    /// then. Returns once the container stopped and its log was read to the end, with the time docker stop took.
+    /// Creates and starts a container of <paramref name="image"/> on the host network with these bind mounts and
+    /// variables; <paramref name="stopTimeoutSeconds"/> is its StopTimeout (what a stop without a timeout waits before
+    /// SIGKILL).
     /// </summary>
-    public async Task<TimeSpan> StopAsync(int timeoutSeconds)
+    public static async Task<ModuleContainer> StartAsync(
+        string image, string name, int stopTimeoutSeconds, IEnumerable<(string Host, string Target)> binds, IReadOnlyDictionary<string, string> environment)
+    {
+        var log = new LineLog(name);
+        var stdout = new LineStream(log);
+        var stderr = new LineStream(log);
+        var builder = new ContainerBuilder(image)
+            .WithName(name)
+            .WithImagePullPolicy(PullPolicy.Never)
+            .WithLabel(Docker.Label, Docker.RunId)
+            .WithEnvironment(environment.ToDictionary(StringComparer.Ordinal))
+            .WithOutputConsumer(Consume.RedirectStdoutAndStderrToStream(stdout, stderr))
+            .WithCreateParameterModifier(p =>
+            {
+                // Host networking and the stop timeout go through the create parameters (WithNetwork("host") attaches
+                // a network rather than giving the host's).
+                (p.HostConfig ??= new()).NetworkMode = "host";
+                p.StopTimeout = TimeSpan.FromSeconds(stopTimeoutSeconds);
+            });
+        foreach (var (host, target) in binds)
+        {
+            builder = builder.WithBindMount(host, target);
+        }
+
+        var container = builder.Build();
+        await container.StartAsync();
+        return new ModuleContainer(container, log, stdout, stderr);
+    }
+
+    /// <summary>The container's state as docker keeps it after the exit: exit code and whether the kernel killed it for memory.</summary>
+    public async Task<(int ExitCode, bool OomKilled)> GetStateAsync()
+    {
+        var state = (await Docker.Client.Containers.InspectContainerAsync(_container.Id)).State
+            ?? throw new InvalidOperationException($"docker inspect {Name} has no state");
+        return ((int)state.ExitCode, state.OOMKilled);
+    }
+
+    public Task WaitForLineAsync(string pattern, TimeSpan? timeout = null) => _log.WaitForLineAsync(pattern, timeout ?? TestTimeouts.Signal);
+
+    /// <summary>A command inside the running container (as its user); its output.</summary>
+    public async Task<string> ExecAsync(params string[] command)
+    {
+        var result = await _container.ExecAsync(command);
+        Assert.True(result.ExitCode == 0, $"'{string.Join(' ', command)}' in {Name} exited with {result.ExitCode}: {result.Stderr}");
+        return result.Stdout;
+    }
+
+    /// <summary><c>docker update --cpus</c>: the CPU the container may use from now on (1.0 = one core).</summary>
+    public Task LimitCpusAsync(double cpus) =>
+        Docker.Client.Containers.UpdateContainerAsync(_container.Id, new ContainerUpdateParameters { NanoCPUs = (long)(cpus * 1e9) });
+
+    /// <summary>
+    /// Stops the container as IoT Edge does: SIGTERM, then SIGKILL after the stop timeout it was created with, or after
+    /// <paramref name="timeoutSeconds"/> (<c>docker stop -t</c>). Returns once it stopped, with the time the stop took.
+    /// </summary>
+    public async Task<TimeSpan> StopAsync(int? timeoutSeconds = null)
     {
         var started = Stopwatch.GetTimestamp();
-        Docker.Check(["stop", "--time", timeoutSeconds.ToString(CultureInfo.InvariantCulture), Name], TimeSpan.FromSeconds(timeoutSeconds) + TestTimeouts.Signal);
+        if (timeoutSeconds is { } seconds)
+        {
+            await Docker.Client.Containers.StopContainerAsync(_container.Id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)seconds })
+                .WaitAsync(TimeSpan.FromSeconds(seconds) + TestTimeouts.Signal);
+        }
+        else
+        {
+            await _container.StopAsync().WaitAsync(TestTimeouts.Flow);
+        }
+
         var took = Stopwatch.GetElapsedTime(started);
-        await _logs.WaitForExitAsync(TestTimeouts.Signal);
+        await ReadCompleteOutputAsync();
         return took;
     }
 
-    /// <summary>Waits (<c>docker wait</c>) for a container that stops by itself, and for the end of its log.</summary>
+    /// <summary>Waits for a container that stops by itself.</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
-        Docker.Check(["wait", Name], timeout);
-        await _logs.WaitForExitAsync(TestTimeouts.Signal);
+        await _container.GetExitCodeAsync().WaitAsync(timeout);
+        await ReadCompleteOutputAsync();
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         if (_disposed)
         {
@@ -77,7 +128,15 @@ internal sealed class ModuleContainer : IDisposable
         }
 
         _disposed = true;
-        _logs.Dispose();
-        Docker.Run(["rm", "--force", "--volumes", Name], TestTimeouts.Signal);
+        await _container.DisposeAsync();
+        await _stdout.DisposeAsync();
+        await _stderr.DisposeAsync();
+    }
+
+    /// <summary>The followed stream may trail the exit: the engine's copy of the log is complete.</summary>
+    private async Task ReadCompleteOutputAsync()
+    {
+        var (stdout, stderr) = await _container.GetLogsAsync(timestampsEnabled: false).WaitAsync(TestTimeouts.Signal);
+        _completeOutput = stdout + stderr;
     }
 }

@@ -4,14 +4,21 @@ using System.Text.RegularExpressions;
 namespace EdgeModule.Tests.Infrastructure;
 
 /// <summary>
-/// The built module as a child process (<c>dotnet EdgeModule.dll</c>) with the given environment only. Its output
-/// lines are kept; tests wait on a line (a TaskCompletionSource per waiter, no polling) with a bound, send real
-/// signals by PID, and the process is killed in <see cref="Dispose"/> if it still runs.
+/// The built module as a child process (<c>dotnet EdgeModule.dll</c> beside the tests, or the executable
+/// <see cref="CommandVariable"/> names) with the given environment only. Its output lines are kept; tests wait on a
+/// line (a TaskCompletionSource per waiter, no polling) with a bound, send real signals by PID, and the process is
+/// killed in <see cref="Dispose"/> if it still runs.
 /// </summary>
 internal sealed class ModuleProcess : IDisposable
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
+
+    /// <summary>
+    /// An executable that runs the module in its stead (it gets the same environment and signals, so it must exec the
+    /// module): eng/arm64-stage.sh points it at the arm64 module under qemu, so the same end-to-end tests drive it.
+    /// </summary>
+    public const string CommandVariable = "EDGEMODULE_TEST_MODULE";
 
     private readonly Process _process;
     private readonly List<string> _lines = [];
@@ -21,7 +28,7 @@ internal sealed class ModuleProcess : IDisposable
 
     private ModuleProcess(IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "EdgeModule.dll")])
+        var info = new ProcessStartInfo(Command.File, Command.Arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -50,6 +57,12 @@ internal sealed class ModuleProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>What starts the module: <see cref="CommandVariable"/>'s executable, else dotnet with EdgeModule.dll.</summary>
+    public static (string File, string[] Arguments) Command =>
+        Environment.GetEnvironmentVariable(CommandVariable) is { Length: > 0 } command
+            ? (command, [])
+            : ("dotnet", [Path.Combine(AppContext.BaseDirectory, "EdgeModule.dll")]);
 
     public int Id => _process.Id;
 
