@@ -65,22 +65,22 @@ internal sealed partial class ContainerEnvironment : IAsyncDisposable
         await RunAsRootAsync("chown", [await GetImageUserAsync(), .. (folders.Length > 0 ? folders : ["storage", "backup"]).Select(f => "/f/" + f)]);
 
     /// <summary>Starts a container of the image the way the manifest deploys it, plus the test brokers.</summary>
-    public async Task<ModuleContainer> StartAsync(string role)
+    public async Task<ModuleContainer> StartAsync(string role, params (string Name, string Value)[] extra)
     {
         var binds = Manifest.Binds.Select(b => (
             b.Container == Manifest.Env["StorageFolder"] ? HostStorage
                 : b.Container == Manifest.Env["BackupFolder"] ? HostBackup
                 : throw new InvalidOperationException($"The manifest binds {b.Container}, which is neither StorageFolder nor BackupFolder"),
             b.Container));
-        var container = await ModuleContainer.StartAsync(Image, $"edgemodule-ct-{_id}-{role}", Manifest.StopTimeout, [.. binds], Variables());
+        var container = await ModuleContainer.StartAsync(Image, $"edgemodule-ct-{_id}-{role}", Manifest.StopTimeout, [.. binds], Variables(extra));
         _containers.Add(container);
         return container;
     }
 
     /// <summary>Starts a container and waits until its inputs client is connected (it then accepts messages).</summary>
-    public async Task<ModuleContainer> StartConnectedAsync(string role)
+    public async Task<ModuleContainer> StartConnectedAsync(string role, params (string Name, string Value)[] extra)
     {
-        var container = await StartAsync(role);
+        var container = await StartAsync(role, extra);
         await container.WaitForLineAsync($"MQTT client {DeviceId}/{ModuleId} connected");
         return container;
     }
@@ -155,7 +155,7 @@ internal sealed partial class ContainerEnvironment : IAsyncDisposable
 
     private static string Port(Broker broker) => broker.Port.ToString(CultureInfo.InvariantCulture);
 
-    private Dictionary<string, string> Variables()
+    private Dictionary<string, string> Variables((string Name, string Value)[] extra)
     {
         var env = new Dictionary<string, string>(Manifest.Env, StringComparer.Ordinal)
         {
@@ -169,6 +169,11 @@ internal sealed partial class ContainerEnvironment : IAsyncDisposable
             ["UpstreamMqttModuleId"] = UpstreamModuleId,
             ["StatsIntervalSecs"] = "1",
         };
+        foreach (var (name, value) in extra)
+        {
+            env[name] = value;
+        }
+
         return env;
     }
 
