@@ -22,6 +22,11 @@ if (args is ["verify", .. var backups])
     return BackupInspector.Run(backups, Console.Out);
 }
 
+if (args is ["restore", .. var restoreArgs])
+{
+    return PointInTimeTool.Run(restoreArgs, Console.Out);
+}
+
 using var stopRequested = new CancellationTokenSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
