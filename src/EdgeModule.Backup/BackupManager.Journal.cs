@@ -140,8 +140,9 @@ public sealed partial class BackupManager
     }
 
     /// <summary>
-    /// Point-in-time restore of one file (the offline tool): its base, then its deltas up to <paramref name="until"/>,
-    /// into an empty store, outside the generation bookkeeping. Throws as <see cref="RestoreFile(string, IKeyValueStore, CancellationToken)"/>.
+    /// Point-in-time restore of one file (the offline tool): its base, then its deltas up to <paramref name="until"/>
+    /// (a point with neither a time nor a sequence: all of them), into an empty store, outside the generation
+    /// bookkeeping. Throws as <see cref="RestoreFile(string, IKeyValueStore, CancellationToken)"/>.
     /// </summary>
     public RestoreResult RestoreFileUpTo(string path, IKeyValueStore store, RestorePoint until, CancellationToken cancellationToken = default)
     {
@@ -155,7 +156,7 @@ public sealed partial class BackupManager
         switch (verification.Problem)
         {
             case BackupProblem.UnsupportedVersion:
-                throw new BackupVersionNotSupportedException(path, verification.Header?.FormatVersion ?? 0, BackupFormat.CurrentVersion);
+                throw new BackupVersionNotSupportedException(path, verification.Header?.FormatVersion ?? ReadVersion(path), BackupFormat.CurrentVersion);
             case BackupProblem.Corrupt:
                 throw new BackupCorruptException(path, verification.FirstBadOffset ?? 0, verification.Reason ?? "damaged");
             case BackupProblem.Unreadable:

@@ -155,35 +155,8 @@ public sealed partial class BackupManager
     /// store, outside the generation bookkeeping: nothing is quarantined or marked. The file is checked as it is applied;
     /// a damaged one throws <see cref="BackupCorruptException"/> and leaves the store as empty as it was.
     /// </summary>
-    public RestoreResult RestoreFile(string path, IKeyValueStore store, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(store);
-        EnsureEmpty(store);
-        var started = _time.GetTimestamp();
-        var verification = RestoreApplier.Apply(path, store, _options, cancellationToken);
-        switch (verification.Problem)
-        {
-            case BackupProblem.UnsupportedVersion:
-                throw new BackupVersionNotSupportedException(path, verification.Header?.FormatVersion ?? ReadVersion(path), Format.BackupFormat.CurrentVersion);
-            case BackupProblem.Corrupt:
-                throw new BackupCorruptException(path, verification.FirstBadOffset ?? 0, verification.Reason ?? "damaged");
-            case BackupProblem.Unreadable:
-                throw new BackupException($"The backup '{path}' cannot be read: {verification.Reason}");
-        }
-
-        return new RestoreResult
-        {
-            Outcome = RestoreOutcome.Restored,
-            Generation = verification.Header?.Generation,
-            Path = path,
-            Partitions = verification.Partitions,
-            Records = verification.Records,
-            RecordBytes = verification.RecordBytes,
-            FileBytes = verification.FileBytes,
-            Elapsed = _time.GetElapsedTime(started),
-        };
-    }
+    public RestoreResult RestoreFile(string path, IKeyValueStore store, CancellationToken cancellationToken = default) =>
+        RestoreFileUpTo(path, store, new Journal.RestorePoint(), cancellationToken);
 
     /// <summary>Throws <see cref="StoreNotEmptyException"/> naming the first partition that holds an entry.</summary>
     private static void EnsureEmpty(IKeyValueStore store)
