@@ -32,7 +32,9 @@ public sealed class ModuleHostTests : IDisposable
         await host.StartAsync(TestContext.Current.CancellationToken);
         await _log.WaitForLineAsync("Accepting messages on inputs");
         Assert.True(_log.IndexOf($"Restored backup generation {generation.Number}") < _log.IndexOf("Accepting messages on inputs"));
-        Assert.Equal(3, host.Services.GetRequiredService<MessageStore>().GetStats().MessageCount);
+
+        // Counted at the restore: the pump may deliver them (through the same broker) as soon as it starts.
+        await _log.WaitForLineAsync($@"Restored backup generation {generation.Number} from .*: 3 messages");
         Assert.True(File.Exists(generation.Path + ".restored"));
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
