@@ -17,7 +17,7 @@ public sealed class ModuleHostTests : IDisposable
 {
     private readonly ModuleEnvironment _env = new(upstreamRunning: false);
     private readonly LogCapture _log = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow); // now: messages written on it must not have expired for a host on the system clock
 
     private string BackupFolder => _env.BackupFolder;
 
@@ -55,7 +55,7 @@ public sealed class ModuleHostTests : IDisposable
     public async Task Stop_BackupDeadlineAlreadyPassed_ExitCodeThreeAndThePreviousGenerationStays()
     {
         var generation = WriteBackupOfMessages(3);
-        using var host = Build();
+        using var host = Build(fakeClock: true);
         await host.StartAsync(TestContext.Current.CancellationToken);
         await _log.WaitForLineAsync("Accepting messages on inputs");
 
@@ -87,7 +87,12 @@ public sealed class ModuleHostTests : IDisposable
         Assert.True(_log.IndexOf("Backup generation 2 written") < _log.IndexOf("Store closed."));
     }
 
-    private IHost Build(string checkpointIntervalMs = "0")
+    /// <summary>
+    /// The host on the fake clock (<paramref name="fakeClock"/>) or the system's. The fake one also drives the
+    /// transport's reconnect backoff and close waits and the pump's grace, which then never run out by themselves:
+    /// only a test that moves the clock itself uses it.
+    /// </summary>
+    private IHost Build(string checkpointIntervalMs = "0", bool fakeClock = false)
     {
         var options = ModuleOptions.Bind(new Dictionary<string, string?>
         {
@@ -102,7 +107,7 @@ public sealed class ModuleHostTests : IDisposable
         });
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(_log);
-        builder.Services.AddEdgeModule(options, _time);
+        builder.Services.AddEdgeModule(options, fakeClock ? _time : TimeProvider.System);
         var host = builder.Build();
         _ = host.Services.GetRequiredService<ShutdownDeadline>();
         return host;
