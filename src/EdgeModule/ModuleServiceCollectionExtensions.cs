@@ -1,4 +1,5 @@
 using EdgeModule.Backup;
+using EdgeModule.Operations;
 using EdgeModule.Storage;
 using EdgeModule.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton(time);
         services.AddSingleton(options);
         services.AddSingleton(options.Transport);
+        services.AddSingleton(options.Operations);
+        services.AddSingleton<BackupActivity>();
+        services.AddSingleton<ModuleMetrics>();
         services.AddSingleton<ModuleExitCode>();
         services.AddSingleton<FlowCounters>();
         services.AddSingleton<ShutdownDeadline>();
@@ -35,6 +39,7 @@ public static class ModuleServiceCollectionExtensions
             sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
 
         services.AddHostedService<StoreCloseService>();
+        services.AddHostedService<MetricsService>();
         services.AddHostedService<BackupService>();
         services.AddHostedService<JournalService>();
         services.AddHostedService<CleanupService>();

@@ -31,10 +31,14 @@ public sealed class StartupRestore(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StartupRestore>();
 
+    /// <summary>What the restore at start did (null before it ran, or when nothing is backed up).</summary>
+    public RestoreResult? Result { get; private set; }
+
     public MessageStore OpenMessageStore(IKeyValueStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var restore = Restore(store, cancellationToken);
+        Result = restore;
         if (options.Backup.JournalEnabled)
         {
             StartJournal((InMemoryStore)store, restore, cancellationToken);
