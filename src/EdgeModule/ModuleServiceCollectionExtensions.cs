@@ -25,6 +25,8 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton(options.Operations);
         services.AddSingleton<BackupActivity>();
         services.AddSingleton<ModuleMetrics>();
+        services.AddSingleton<SnapshotTasks>();
+        services.AddSingleton<DirectMethods>();
         services.AddSingleton<ModuleExitCode>();
         services.AddSingleton<FlowCounters>();
         services.AddSingleton<ShutdownDeadline>();
@@ -45,6 +47,7 @@ public static class ModuleServiceCollectionExtensions
         services.AddHostedService<CleanupService>();
         services.AddHostedService<PumpService>();
         services.AddHostedService<TransportService>();
+        services.AddHostedService<DirectMethodsService>();
         services.AddHostedService<SimulatedSensorService>();
         return services;
     }

@@ -13,4 +13,22 @@ internal static partial class OperationsLog
 
     [LoggerMessage(701, LogLevel.Information, "Serving Prometheus metrics on http://{Host}:{Port}/metrics (names prefixed {Prefix}_)")]
     public static partial void MetricsServing(ILogger logger, string host, int port, string prefix);
+
+    [LoggerMessage(710, LogLevel.Information, "Direct methods ready: {Methods}")]
+    public static partial void MethodsReady(ILogger logger, string methods);
+
+    [LoggerMessage(711, LogLevel.Information, "Snapshot {CorrelationId} started: {How}")]
+    public static partial void SnapshotStarted(ILogger logger, string correlationId, string how);
+
+    [LoggerMessage(712, LogLevel.Information, "Snapshot {CorrelationId} written as generation {Generation} to {Path}: {Bytes} bytes, {Records} records, in {ElapsedMs} ms")]
+    public static partial void SnapshotWritten(ILogger logger, string correlationId, long generation, string path, long bytes, long records, long elapsedMs);
+
+    [LoggerMessage(713, LogLevel.Error, "Task {Kind} {CorrelationId} FAILED: {Reason}")]
+    public static partial void TaskFailed(ILogger logger, string kind, string correlationId, string reason, Exception exception);
+
+    [LoggerMessage(714, LogLevel.Warning, "Backup generation {Generation} deleted on request ({Path}, {Bytes} bytes)")]
+    public static partial void SnapshotDeleted(ILogger logger, long generation, string path, long bytes);
+
+    [LoggerMessage(715, LogLevel.Information, "Direct method {Method} refused with {Status}: {Reason}")]
+    public static partial void MethodRefused(ILogger logger, string method, int status, string reason);
 }
