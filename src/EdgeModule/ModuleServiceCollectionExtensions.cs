@@ -48,6 +48,7 @@ public static class ModuleServiceCollectionExtensions
         services.AddHostedService<PumpService>();
         services.AddHostedService<TransportService>();
         services.AddHostedService<DirectMethodsService>();
+        services.AddHostedService<WatchdogService>();
         services.AddHostedService<SimulatedSensorService>();
         return services;
     }

@@ -31,4 +31,13 @@ internal static partial class OperationsLog
 
     [LoggerMessage(715, LogLevel.Information, "Direct method {Method} refused with {Status}: {Reason}")]
     public static partial void MethodRefused(ILogger logger, string method, int status, string reason);
+
+    [LoggerMessage(720, LogLevel.Information, "Watchdog on: no progress for {Seconds} s while work waits stops the module (WatchdogTimeoutSecs)")]
+    public static partial void WatchdogOn(ILogger logger, long seconds);
+
+    [LoggerMessage(721, LogLevel.Information, "Watchdog off (WatchdogTimeoutSecs=0)")]
+    public static partial void WatchdogOff(ILogger logger);
+
+    [LoggerMessage(722, LogLevel.Critical, "Watchdog: {Reason}; stopping with exit code {ExitCode} so IoT Edge restarts the module")]
+    public static partial void WatchdogStall(ILogger logger, string reason, int exitCode);
 }
