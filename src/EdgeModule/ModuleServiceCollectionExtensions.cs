@@ -26,6 +26,7 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton<BackupActivity>();
         services.AddSingleton<ModuleMetrics>();
         services.AddSingleton<SnapshotTasks>();
+        services.AddSingleton<SnapshotUploader>();
         services.AddSingleton<DirectMethods>();
         services.AddSingleton<ModuleExitCode>();
         services.AddSingleton<FlowCounters>();

@@ -22,6 +22,7 @@ public sealed partial class DirectMethods(
     BackupActivity activity,
     StartupRestore restore,
     SnapshotTasks tasks,
+    SnapshotUploader uploader,
     ModuleClients clients,
     ILogger<DirectMethods> logger)
 {
@@ -41,6 +42,7 @@ public sealed partial class DirectMethods(
         ["GetTaskStatus"] = GetTaskStatus,
         ["ListSnapshots"] = ListSnapshots,
         ["DeleteSnapshot"] = DeleteSnapshot,
+        ["UploadSnapshot"] = UploadSnapshot,
     };
 
     /// <summary>The transport's handler for <paramref name="name"/>: parses the payload, answers 400 on a bad one.</summary>
@@ -128,6 +130,21 @@ public sealed partial class DirectMethods(
         File.Delete(generation.Path + ".restored");
         OperationsLog.SnapshotDeleted(logger, number, generation.Path, generation.Bytes);
         return Ok(new JsonObject { ["generation"] = number, ["deleted"] = true, ["bytes"] = generation.Bytes });
+    }
+
+    /// <summary>Starts an upload task of a generation to the SAS URL given; its figures come with GetTaskStatus.</summary>
+    private MethodResponse UploadSnapshot(MethodPayload payload)
+    {
+        var number = payload.Int64("generation", min: 1);
+        var sasUrl = payload.String("sasUrl", required: true)!;
+        if (backup.ListGenerations().FirstOrDefault(g => g.Number == number) is not { } generation)
+        {
+            return Error("UploadSnapshot", StatusNotFound, $"no generation {number} in {backup.Folder}");
+        }
+
+        var blob = SnapshotUploader.BlobFor(sasUrl, Path.GetFileName(generation.Path));
+        var task = tasks.Start("UploadSnapshot", (t, token) => uploader.UploadAsync(generation.Path, number, blob, t, token));
+        return Ok(new JsonObject { ["status"] = task.Status.ToString(), ["correlationId"] = task.CorrelationId });
     }
 
     /// <summary>Why <paramref name="generation"/> must stay, or null when it may go.</summary>

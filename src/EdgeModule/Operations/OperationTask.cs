@@ -31,6 +31,15 @@ public sealed class OperationTask(string correlationId, string kind, DateTimeOff
 
     public long? BytesUploaded { get; private set; }
 
+    /// <summary>Bytes sent so far, while an upload runs.</summary>
+    public void Progress(long bytesUploaded)
+    {
+        lock (_gate)
+        {
+            BytesUploaded = bytesUploaded;
+        }
+    }
+
     public void Complete(string message, long? generation, long? bytes, long? records, TimeSpan elapsed, long? bytesUploaded = null)
     {
         lock (_gate)
@@ -41,11 +50,11 @@ public sealed class OperationTask(string correlationId, string kind, DateTimeOff
         }
     }
 
-    public void Fail(string message, TimeSpan elapsed, long? generation = null)
+    public void Fail(string message, TimeSpan elapsed)
     {
         lock (_gate)
         {
-            (Elapsed, Generation) = (elapsed, generation);
+            Elapsed = elapsed;
             Message = message;
             Status = OperationStatus.Failed;
         }

@@ -40,4 +40,10 @@ internal static partial class OperationsLog
 
     [LoggerMessage(722, LogLevel.Critical, "Watchdog: {Reason}; stopping with exit code {ExitCode} so IoT Edge restarts the module")]
     public static partial void WatchdogStall(ILogger logger, string reason, int exitCode);
+
+    [LoggerMessage(716, LogLevel.Information, "Upload {CorrelationId} of generation {Generation} to {Blob} done: {Bytes} bytes in {ElapsedMs} ms")]
+    public static partial void Uploaded(ILogger logger, string correlationId, long generation, string blob, long bytes, long elapsedMs);
+
+    [LoggerMessage(717, LogLevel.Warning, "Upload attempt {Attempt} failed ({Reason}); retrying in {Delay}")]
+    public static partial void UploadRetry(ILogger logger, int attempt, TimeSpan delay, string reason);
 }
