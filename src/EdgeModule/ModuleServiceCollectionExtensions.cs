@@ -37,6 +37,7 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton<IKeyValueStore>(sp => sp.GetRequiredService<StoreFactory>().Open());
         services.AddSingleton(sp => new BackupManager(new BackupOptions { Folder = options.Backup.Folder }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModuleJournal>();
+        services.AddSingleton<DroppedFileRestore>();
         services.AddSingleton<StartupRestore>();
         services.AddSingleton(sp => sp.GetRequiredService<StartupRestore>().OpenMessageStore(
             sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeModule.Operations;
 
 /// <summary>
-/// The operator side's log events (source-generated). Fixed ids: 70x metrics, 71x direct methods and snapshot tasks,
-/// 72x watchdog.
+/// The operator side's log events (source-generated). Fixed ids: 70x metrics, 71x direct methods and tasks,
+/// 72x watchdog, 73x the dropped-file restore.
 /// </summary>
 internal static partial class OperationsLog
 {
@@ -46,4 +46,11 @@ internal static partial class OperationsLog
 
     [LoggerMessage(717, LogLevel.Warning, "Upload attempt {Attempt} failed ({Reason}); retrying in {Delay}")]
     public static partial void UploadRetry(ILogger logger, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(730, LogLevel.Warning,
+        "Restored the dropped file {Path} (its generation {Generation}) instead of the newest generation: {Records} records, {Bytes} bytes, in {ElapsedMs} ms; moved to {MovedTo}")]
+    public static partial void DroppedFileRestored(ILogger logger, string path, long generation, long records, long bytes, long elapsedMs, string movedTo);
+
+    [LoggerMessage(731, LogLevel.Error, "The dropped file {Path} was NOT restored: {Reason}. Moved to {MovedTo}; starting as without it")]
+    public static partial void DroppedFileRefused(ILogger logger, string path, string reason, string movedTo);
 }

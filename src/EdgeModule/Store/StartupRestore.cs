@@ -26,6 +26,7 @@ public sealed class StartupRestore(
     BackupManager backup,
     StoreSwitch storeSwitch,
     ModuleJournal journal,
+    Operations.DroppedFileRestore droppedFile,
     TimeProvider time,
     ILoggerFactory loggerFactory)
 {
@@ -37,7 +38,9 @@ public sealed class StartupRestore(
     public MessageStore OpenMessageStore(IKeyValueStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var restore = Restore(store, cancellationToken);
+        // A file the operator dropped in BackupFolder/restore/ comes first (only into an empty store).
+        var dropped = droppedFile.TryRestore(store, cancellationToken);
+        var restore = dropped ?? Restore(store, cancellationToken);
         Result = restore;
         if (options.Backup.JournalEnabled)
         {
@@ -68,7 +71,7 @@ public sealed class StartupRestore(
             throw new ModuleStartException($"Cannot open the message store from {source}: {ex.Message}", ex);
         }
 
-        if (restore is { Outcome: RestoreOutcome.Restored } && !options.Backup.JournalEnabled)
+        if (restore is { Outcome: RestoreOutcome.Restored } && !options.Backup.JournalEnabled && dropped is null)
         {
             // With the journal the generation is not a frozen copy: its deltas record every later change (deliveries
             // included), so a later restore of it is no re-delivery to warn about.
