@@ -26,6 +26,8 @@ public sealed class ModuleOptions
 
     public required SimulatedSensorOptions Sensor { get; init; }
 
+    public EdgeModule.Operations.OperationsOptions Operations { get; init; } = new();
+
     public Serilog.Events.LogEventLevel LogLevel { get; init; } = Serilog.Events.LogEventLevel.Information;
 
     /// <summary>What the host gives shutdown in total (HostOptions.ShutdownTimeout); the backup gets what remains of it.</summary>
@@ -60,6 +62,7 @@ public sealed class ModuleOptions
             Messaging = messaging,
             Transport = transport,
             Sensor = SimulatedSensorOptions.Read(reader, transport, messaging),
+            Operations = EdgeModule.Operations.OperationsOptions.Read(reader, transport),
             LogLevel = ModuleLogging.ParseLevel(reader),
             ShutdownWaitPeriod = TimeSpan.FromSeconds(reader.Int64("ShutdownWaitPeriod", DefaultShutdownWaitSeconds, 2, 3600)),
         };

@@ -1,4 +1,5 @@
 using EdgeModule.Backup;
+using EdgeModule.Operations;
 using EdgeModule.Storage;
 using EdgeModule.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,12 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton(time);
         services.AddSingleton(options);
         services.AddSingleton(options.Transport);
+        services.AddSingleton(options.Operations);
+        services.AddSingleton<BackupActivity>();
+        services.AddSingleton<ModuleMetrics>();
+        services.AddSingleton<SnapshotTasks>();
+        services.AddSingleton<SnapshotUploader>();
+        services.AddSingleton<DirectMethods>();
         services.AddSingleton<ModuleExitCode>();
         services.AddSingleton<FlowCounters>();
         services.AddSingleton<ShutdownDeadline>();
@@ -30,16 +37,20 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton<IKeyValueStore>(sp => sp.GetRequiredService<StoreFactory>().Open());
         services.AddSingleton(sp => new BackupManager(new BackupOptions { Folder = options.Backup.Folder }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModuleJournal>();
+        services.AddSingleton<DroppedFileRestore>();
         services.AddSingleton<StartupRestore>();
         services.AddSingleton(sp => sp.GetRequiredService<StartupRestore>().OpenMessageStore(
             sp.GetRequiredService<IKeyValueStore>(), sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
 
         services.AddHostedService<StoreCloseService>();
+        services.AddHostedService<MetricsService>();
         services.AddHostedService<BackupService>();
         services.AddHostedService<JournalService>();
         services.AddHostedService<CleanupService>();
         services.AddHostedService<PumpService>();
         services.AddHostedService<TransportService>();
+        services.AddHostedService<DirectMethodsService>();
+        services.AddHostedService<WatchdogService>();
         services.AddHostedService<SimulatedSensorService>();
         return services;
     }

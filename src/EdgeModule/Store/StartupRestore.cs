@@ -26,15 +26,22 @@ public sealed class StartupRestore(
     BackupManager backup,
     StoreSwitch storeSwitch,
     ModuleJournal journal,
+    Operations.DroppedFileRestore droppedFile,
     TimeProvider time,
     ILoggerFactory loggerFactory)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<StartupRestore>();
 
+    /// <summary>What the restore at start did (null before it ran, or when nothing is backed up).</summary>
+    public RestoreResult? Result { get; private set; }
+
     public MessageStore OpenMessageStore(IKeyValueStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var restore = Restore(store, cancellationToken);
+        // A file the operator dropped in BackupFolder/restore/ comes first (only into an empty store).
+        var dropped = droppedFile.TryRestore(store, cancellationToken);
+        var restore = dropped ?? Restore(store, cancellationToken);
+        Result = restore;
         if (options.Backup.JournalEnabled)
         {
             StartJournal((InMemoryStore)store, restore, cancellationToken);
@@ -64,7 +71,7 @@ public sealed class StartupRestore(
             throw new ModuleStartException($"Cannot open the message store from {source}: {ex.Message}", ex);
         }
 
-        if (restore is { Outcome: RestoreOutcome.Restored } && !options.Backup.JournalEnabled)
+        if (restore is { Outcome: RestoreOutcome.Restored } && !options.Backup.JournalEnabled && dropped is null)
         {
             // With the journal the generation is not a frozen copy: its deltas record every later change (deliveries
             // included), so a later restore of it is no re-delivery to warn about.

@@ -104,6 +104,7 @@ public sealed class ModuleHostTests : IDisposable
             ["MqttDeviceId"] = "d",
             ["MqttModuleId"] = "m",
             ["CheckpointIntervalMs"] = checkpointIntervalMs,
+            ["MetricsPort"] = "0",
         });
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(_log);

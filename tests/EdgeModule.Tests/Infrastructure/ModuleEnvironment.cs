@@ -57,6 +57,9 @@ internal sealed class ModuleEnvironment : IDisposable
             ["UpstreamMqttDeviceId"] = DeviceId,
             ["UpstreamMqttModuleId"] = UpstreamModuleId,
             ["StatsIntervalSecs"] = "1",
+
+            // Tests run in parallel: no two modules may take the default metrics port.
+            ["MetricsPort"] = "0",
         };
         foreach (var (name, value) in extra)
         {

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeModule.Backup;
+using EdgeModule.Messaging;
+using EdgeModule.Store;
+using EdgeModule.Transport.Mqtt;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeModule.Operations;
+
+/// <summary>
+/// The module's direct methods, in edgeAgent's manner: JSON payloads with <c>"schemaVersion": "1.0"</c>, 400 on a bad
+/// payload, 404 on an unknown generation, 409 on a delete of a protected generation, long work as a task with a
+/// <c>correlationId</c> polled with <c>GetTaskStatus</c>, every answer under 128 KB (ListSnapshots pages).
+/// </summary>
+public sealed partial class DirectMethods(
+    ModuleOptions options,
+    MessageStore messages,
+    BackupManager backup,
+    ModuleJournal journal,
+    BackupActivity activity,
+    StartupRestore restore,
+    SnapshotTasks tasks,
+    SnapshotUploader uploader,
+    ModuleClients clients,
+    ILogger<DirectMethods> logger)
+{
+    /// <summary>The budget of one ListSnapshots page: well under the 128 KB a method response may carry.</summary>
+    public const int PageBudgetBytes = 100 * 1024;
+
+    public const int StatusOk = 200;
+    public const int StatusBadRequest = 400;
+    public const int StatusNotFound = 404;
+    public const int StatusConflict = 409;
+
+    /// <summary>Every method by name.</summary>
+    public IReadOnlyDictionary<string, Func<MethodPayload, MethodResponse>> Methods => new Dictionary<string, Func<MethodPayload, MethodResponse>>(StringComparer.Ordinal)
+    {
+        ["GetStoreStatus"] = GetStoreStatus,
+        ["CreateSnapshot"] = CreateSnapshot,
+        ["GetTaskStatus"] = GetTaskStatus,
+        ["ListSnapshots"] = ListSnapshots,
+        ["DeleteSnapshot"] = DeleteSnapshot,
+        ["UploadSnapshot"] = UploadSnapshot,
+    };
+
+    /// <summary>The transport's handler for <paramref name="name"/>: parses the payload, answers 400 on a bad one.</summary>
+    public Func<MethodRequest, CancellationToken, Task<MethodResponse>> Handler(string name, Func<MethodPayload, MethodResponse> method) =>
+        (request, _) =>
+        {
+            try
+            {
+                return Task.FromResult(method(MethodPayload.Parse(request)));
+            }
+            catch (MethodPayloadException ex)
+            {
+                return Task.FromResult(Error(name, StatusBadRequest, ex.Message));
+            }
+        };
+
+    private MethodResponse GetStoreStatus(MethodPayload payload)
+    {
+        var stats = messages.GetStats();
+        var journalStats = journal.Journal?.GetStatistics();
+        var endpoints = new JsonArray();
+        foreach (var e in stats.Endpoints)
+        {
+            endpoints.Add(new JsonObject
+            {
+                ["name"] = e.Endpoint,
+                ["messages"] = e.Undelivered,
+                ["bytes"] = e.QueueBytes,
+                ["oldestMessageAgeSeconds"] = e.OldestMessageAge?.TotalSeconds,
+                ["forwarded"] = e.Forwarded,
+            });
+        }
+
+        var oldest = stats.Endpoints.Select(e => e.OldestMessageAge).Where(a => a is not null).DefaultIfEmpty(null).Max();
+
+        // What a kill would lose now: the journal's window; without it everything in memory until the shutdown
+        // backup; nothing when the store is on disk.
+        long unprotected = journalStats?.UnprotectedBytes ?? (options.Storage.UsePersistentStorage ? 0 : stats.MessageBytes);
+        var json = new JsonObject
+        {
+            ["schemaVersion"] = MethodPayload.SchemaVersion,
+            ["mode"] = options.Storage.UsePersistentStorage ? "persistent" : journalStats is null ? "memory" : "memory+journal",
+            ["messages"] = stats.MessageCount,
+            ["bytes"] = stats.MessageBytes,
+            ["maxBytes"] = stats.MaxStoreBytes == long.MaxValue ? 0 : stats.MaxStoreBytes,
+            ["endpoints"] = endpoints,
+            ["oldestMessageAgeSeconds"] = oldest?.TotalSeconds,
+            ["unprotectedBytes"] = unprotected,
+            ["lastBackup"] = LastBackupJson(),
+            ["restoredGeneration"] = restore.Result?.Generation,
+            ["upstreamConnected"] = clients.Upstream.Status == ConnectionStatus.Connected,
+        };
+        return Ok(json);
+    }
+
+    private MethodResponse CreateSnapshot(MethodPayload payload)
+    {
+        var (task, _) = tasks.StartSnapshot();
+        return Ok(new JsonObject { ["status"] = task.Status.ToString(), ["correlationId"] = task.CorrelationId });
+    }
+
+    private MethodResponse GetTaskStatus(MethodPayload payload)
+    {
+        var id = payload.String("correlationId", required: true)!;
+        return tasks.Find(id) is { } task
+            ? Ok(task.ToJson())
+            : Ok(new JsonObject { ["correlationId"] = id, ["status"] = nameof(OperationStatus.Unknown), ["message"] = "no task with this id (unknown, or forgotten after a restart)" });
+    }
+
+    private MethodResponse DeleteSnapshot(MethodPayload payload)
+    {
+        var number = payload.Int64("generation", min: 1);
+        var generations = backup.ListGenerations();
+        if (generations.FirstOrDefault(g => g.Number == number) is not { } generation)
+        {
+            return Error("DeleteSnapshot", StatusNotFound, $"no generation {number} in {backup.Folder}");
+        }
+
+        if (ProtectionOf(generation, generations) is { } reason)
+        {
+            return Error("DeleteSnapshot", StatusConflict, $"generation {number} is protected: {reason}");
+        }
+
+        File.Delete(generation.Path);
+        File.Delete(generation.Path + ".restored");
+        OperationsLog.SnapshotDeleted(logger, number, generation.Path, generation.Bytes);
+        return Ok(new JsonObject { ["generation"] = number, ["deleted"] = true, ["bytes"] = generation.Bytes });
+    }
+
+    /// <summary>Starts an upload task of a generation to the SAS URL given; its figures come with GetTaskStatus.</summary>
+    private MethodResponse UploadSnapshot(MethodPayload payload)
+    {
+        var number = payload.Int64("generation", min: 1);
+        var sasUrl = payload.String("sasUrl", required: true)!;
+        if (backup.ListGenerations().FirstOrDefault(g => g.Number == number) is not { } generation)
+        {
+            return Error("UploadSnapshot", StatusNotFound, $"no generation {number} in {backup.Folder}");
+        }
+
+        var blob = SnapshotUploader.BlobFor(sasUrl, Path.GetFileName(generation.Path));
+        var task = tasks.Start("UploadSnapshot", (t, token) => uploader.UploadAsync(generation.Path, number, blob, t, token));
+        return Ok(new JsonObject { ["status"] = task.Status.ToString(), ["correlationId"] = task.CorrelationId });
+    }
+
+    /// <summary>Why <paramref name="generation"/> must stay, or null when it may go.</summary>
+    private string? ProtectionOf(BackupGeneration generation, IReadOnlyList<BackupGeneration> generations)
+    {
+        // Listed newest first. The newest is what a restart would restore: deleting it would roll the store back.
+        if (generation.Number == generations[0].Number)
+        {
+            return "it is the newest generation, the one a restart restores";
+        }
+
+        if (journal.Journal?.GetStatistics().Generation == generation.Number)
+        {
+            return "the journal appends to it";
+        }
+
+        if (restore.Result?.Generation == generation.Number && !generations.Any(g => g.Number > generation.Number))
+        {
+            return "the store was restored from it and nothing newer protects the state since";
+        }
+
+        return null;
+    }
+
+    private JsonNode? LastBackupJson() => activity.Last is { } last
+        ? new JsonObject
+        {
+            ["succeeded"] = last.Succeeded,
+            ["at"] = last.At.ToString("O", CultureInfo.InvariantCulture),
+            ["generation"] = last.Generation,
+            ["error"] = last.Error,
+        }
+        : null;
+
+    private MethodResponse Error(string method, int status, string message)
+    {
+        OperationsLog.MethodRefused(logger, method, status, message);
+        return new MethodResponse(status, Encoding.UTF8.GetBytes(new JsonObject { ["message"] = message }.ToJsonString()));
+    }
+
+    private static MethodResponse Ok(JsonObject json) => new(StatusOk, Encoding.UTF8.GetBytes(json.ToJsonString()));
+}

@@ -1,0 +1,78 @@
+using EdgeModule.Operations;
+using EdgeModule.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace EdgeModule.Tests.Operations;
+
+public sealed class WatchdogTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Observe_PendingWithoutProgressPastTheTimeout_Stalls()
+    {
+        var watch = new ProgressWatch("pump", TimeSpan.FromSeconds(10));
+        Assert.False(watch.Observe(T0, 5, pending: true));
+        Assert.False(watch.Observe(T0.AddSeconds(10), 5, pending: true));
+        Assert.True(watch.Observe(T0.AddSeconds(11), 5, pending: true));
+        Assert.Equal(TimeSpan.FromSeconds(11), watch.StalledFor);
+    }
+
+    [Fact]
+    public void Observe_MarkerMoves_RestartsTheClock()
+    {
+        var watch = new ProgressWatch("pump", TimeSpan.FromSeconds(10));
+        watch.Observe(T0, 5, pending: true);
+        Assert.False(watch.Observe(T0.AddSeconds(9), 6, pending: true));
+        Assert.False(watch.Observe(T0.AddSeconds(18), 6, pending: true));
+        Assert.True(watch.Observe(T0.AddSeconds(20), 6, pending: true));
+    }
+
+    [Fact]
+    public void Observe_NothingPending_NeverStalls()
+    {
+        var watch = new ProgressWatch("cleanup", TimeSpan.FromSeconds(10));
+        watch.Observe(T0, 5, pending: true);
+        Assert.False(watch.Observe(T0.AddSeconds(60), 5, pending: false));
+        Assert.False(watch.Observe(T0.AddSeconds(65), 5, pending: true));
+        Assert.Equal(TimeSpan.FromSeconds(5), watch.StalledFor);
+    }
+
+    [Fact]
+    public async Task Pump_UpstreamConnectedButSilent_StopsTheModuleWithExitCodeFour()
+    {
+        using var env = new ModuleEnvironment(upstreamRunning: true);
+        await using var host = OperationsHost.CreateOnRealClock(env, ("WatchdogTimeoutSecs", "2"));
+        await host.StartAsync();
+        await host.Log.WaitForLineAsync("Watchdog on: no progress for 2 s");
+        using var upstream = await MqttTestClient.ConnectAsync(env.Upstream.Port);
+        await upstream.SubscribeAsync("#");
+        await host.PublishAsync(0, 1);
+        await ModuleEnvironment.ReceiveAllAsync(upstream, new HashSet<int> { 0 });
+
+        // A frozen upstream keeps its TCP connection (the keep-alive has not run out) but acknowledges nothing.
+        env.Upstream.Pause();
+        try
+        {
+            await host.PublishAsync(1, 5);
+            var line = await host.Log.WaitForLineAsync("Watchdog: the pump forwarded nothing for");
+            Assert.Contains("4 messages wait and the upstream is connected", line, StringComparison.Ordinal);
+            Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
+        }
+        finally
+        {
+            env.Upstream.Resume();
+        }
+    }
+
+    [Fact]
+    public async Task Start_WatchdogTimeoutZero_IsOff()
+    {
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        await using var host = OperationsHost.CreateOnRealClock(env, ("WatchdogTimeoutSecs", "0"));
+        await host.StartAsync();
+        await host.Log.WaitForLineAsync("Watchdog off \\(WatchdogTimeoutSecs=0\\)");
+    }
+}
