@@ -11,7 +11,7 @@ using EdgeModule.Journal.Host.Bench;
 //   4. Input throughput, AcknowledgeAfterCheckpoint=true ÷ false.
 //   5. Largest age of a lost acknowledged message over SIGKILLs under load, against the interval + one flush.
 // Usage: dotnet run -c Release --project bench/EdgeModule.Journal.Host.Bench -- [--only 1,2,3,4,5] [--fill-mib 1024]
-//   [--load-seconds 30] [--idle-seconds 60] [--messages 100000] [--rounds 2] [--kills 20] [--interval-ms 1000]
+//   [--load-seconds 60] [--idle-seconds 60] [--messages 100000] [--rounds 2] [--kills 20] [--interval-ms 1000]
 //   [--broker-inflight 1000] [--report path.md]
 // Build src/EdgeModule in Release first.
 var options = ParseArgs(args);
@@ -38,7 +38,7 @@ using (var bench = new BenchContext(moduleDll, Int("interval-ms", 1000), infligh
     var measures = new (int Number, Func<Task> Run)[]
     {
         (1, () => ShutdownMeasure.RunAsync(bench, report, Int("fill-mib", 1024))),
-        (2, () => WriteMeasure.RunAsync(bench, report, TimeSpan.FromSeconds(Int("load-seconds", 30)), TimeSpan.FromSeconds(Int("idle-seconds", 60)), runIdle: true)),
+        (2, () => WriteMeasure.RunAsync(bench, report, TimeSpan.FromSeconds(Int("load-seconds", 60)), TimeSpan.FromSeconds(Int("idle-seconds", 60)), runIdle: true)),
         (4, () => ThroughputMeasure.RunAsync(bench, report, Int("messages", 100_000), Int("rounds", 2), inflight)),
         (5, () => KillMeasure.RunAsync(bench, report, Int("kills", 20))),
     };
