@@ -74,7 +74,20 @@ if (failures.Count > 0)
     header += "\n\n" + string.Join("\n", failures.Select(f => "**" + f.ReplaceLineEndings(" ") + "**"));
 }
 
-var markdown = report.ToMarkdown(header);
+var markdown = report.ToMarkdown(header) + string.Create(CultureInfo.InvariantCulture, $$"""
+    ### How to run
+
+    ```
+    dotnet build -c Release src/EdgeModule
+    dotnet run -c Release --project bench/EdgeModule.Journal.Host.Bench -- --report bench/EdgeModule.Journal.Host.Bench/last-report.md
+    ```
+
+    This run: `{{string.Join(' ', args)}}`. Options: `--only 1,2,3,4,5` (2 and 3 share their runs), `--fill-mib`, `--load-seconds`,
+    `--idle-seconds`, `--messages`, `--rounds`, `--kills`, `--interval-ms`, `--broker-inflight`, `--report`; `BENCH_LOG_DIR=dir` keeps
+    every module's output. Needs mosquitto (`/usr/sbin/mosquitto`, `mosquitto_sub`) and about 3 GiB of free memory; it uses three
+    loopback ports from 20000–29999 and a temporary folder, both released at the end.
+
+    """);
 Console.WriteLine();
 Console.WriteLine(markdown);
 if (options.TryGetValue("report", out var reportPath))
