@@ -162,6 +162,7 @@ public sealed class FolderLockTests : IDisposable
 
     private Process StartChild()
     {
+        Emulation.SkipIfEmulated("starting a .NET process: `dotnet` here is the host's runtime, not the emulated one");
         var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var start = new ProcessStartInfo(host)
         {

@@ -95,6 +95,7 @@ public sealed class JournalProcessCrashTests : IDisposable
 
     private Process StartChild()
     {
+        Emulation.SkipIfEmulated("starting a .NET process: `dotnet` here is the host's runtime, not the emulated one");
         var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var start = new ProcessStartInfo(host)
         {
