@@ -44,13 +44,13 @@ public static class ModuleServiceCollectionExtensions
 
         services.AddHostedService<StoreCloseService>();
         services.AddHostedService<MetricsService>();
+        services.AddHostedService<WatchdogService>();
         services.AddHostedService<BackupService>();
         services.AddHostedService<JournalService>();
         services.AddHostedService<CleanupService>();
         services.AddHostedService<PumpService>();
         services.AddHostedService<TransportService>();
         services.AddHostedService<DirectMethodsService>();
-        services.AddHostedService<WatchdogService>();
         services.AddHostedService<SimulatedSensorService>();
         return services;
     }

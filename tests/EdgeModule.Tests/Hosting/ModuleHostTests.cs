@@ -78,9 +78,13 @@ public sealed class ModuleHostTests : IDisposable
         await host.StartAsync(TestContext.Current.CancellationToken);
         await _log.WaitForLineAsync("Accepting messages on inputs");
 
+        // Stop once connected: the stop order is what this test reads, not a connection cut short while it comes up.
+        await _log.WaitForLineAsync("MQTT client d/m connected");
         await host.StopAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(0, host.Services.GetRequiredService<ModuleExitCode>().Value);
+        // The upstream is the inputs connection to a running broker: the pump may forward the two restored messages
+        // before the inputs close (it did once more hosted services started), so the count is not asserted.
         await _log.WaitForLineAsync(@"Backup generation 2 written to .*: \d+ bytes, \d+ messages");
         Assert.True(_log.IndexOf("Inputs closed") < _log.IndexOf("Pump stopped"));
         Assert.True(_log.IndexOf("Pump stopped") < _log.IndexOf("Backup generation 2 written"));
