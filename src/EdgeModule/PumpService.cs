@@ -54,7 +54,10 @@ public sealed partial class PumpService(
         // the upstream answers. Only after the grace is a batch abandoned (it is sent again after the restart).
         if (_pump is { } pump)
         {
-            await pump.StopAsync(options.PumpStopGrace, cancellationToken).ConfigureAwait(false);
+            // An upstream that is not connected acknowledges nothing: a batch waiting for it is given up at once
+            // instead of holding the stop for the whole grace.
+            var grace = clients.Upstream.Status == Transport.Mqtt.ConnectionStatus.Connected ? options.PumpStopGrace : TimeSpan.Zero;
+            await pump.StopAsync(grace, cancellationToken).ConfigureAwait(false);
             await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
