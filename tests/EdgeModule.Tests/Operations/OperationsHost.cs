@@ -45,8 +45,10 @@ internal sealed class OperationsHost : IAsyncDisposable
         Create(env, o => o, TimeProvider.System, extra);
 
     /// <summary>A host whose bound options <paramref name="adjust"/> may change (e.g. settings no variable carries).</summary>
+    /// <remarks>On the real clock too: a fake one also drives the transport's network waits (CONNACK, goodbye), which
+    /// then hold the stop until the host's timeout whenever a connection is still coming up (seen in CI).</remarks>
     public static OperationsHost Create(ModuleEnvironment env, Func<ModuleOptions, ModuleOptions> adjust, params (string Name, string Value)[] extra) =>
-        Create(env, adjust, null, extra);
+        Create(env, adjust, TimeProvider.System, extra);
 
     private static OperationsHost Create(
         ModuleEnvironment env, Func<ModuleOptions, ModuleOptions> adjust, TimeProvider? clock, (string Name, string Value)[] extra)

@@ -57,7 +57,7 @@ public sealed class WatchdogTests
         {
             await host.PublishAsync(1, 5);
             var line = await host.Log.WaitForLineAsync("Watchdog: the pump forwarded nothing for");
-            Assert.Contains("4 messages wait and the upstream is connected", line, StringComparison.Ordinal);
+            Assert.Matches(@"[1-4] messages wait and the upstream is connected", line); // how many arrived before the watchdog looked
             Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
             Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
         }
