@@ -160,22 +160,7 @@ public sealed class FolderLockTests : IDisposable
         Assert.Contains("locked by this process", ex.Message, StringComparison.Ordinal);
     }
 
-    private Process StartChild()
-    {
-        Emulation.SkipIfEmulated("starting a .NET process: `dotnet` here is the host's runtime, not the emulated one");
-        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(typeof(LockChild).Assembly.Location);
-        start.Environment[LockChild.FolderVariable] = _folder.Path;
-        return Process.Start(start)!;
-    }
+    private Process StartChild() => TestChildProcess.Start(LockChild.FolderVariable, _folder.Path, redirectInput: true);
 
     private static async Task<string> ReadLineAsync(Process child) =>
         await child.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(Bound, Ct)

@@ -63,21 +63,7 @@ public sealed class ProcessCrashTests : IDisposable
         Assert.DoesNotContain(Directory.EnumerateFiles(_folder.Path), f => f.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
-    private Process StartChild()
-    {
-        Emulation.SkipIfEmulated("starting a .NET process: `dotnet` here is the host's runtime, not the emulated one");
-        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(typeof(CrashChild).Assembly.Location);
-        start.Environment[CrashChild.FolderVariable] = _folder.Path;
-        return Process.Start(start)!;
-    }
+    private Process StartChild() => TestChildProcess.Start(CrashChild.FolderVariable, _folder.Path);
 
     private static async Task<string> ReadLineAsync(Process child, string? prefix)
     {

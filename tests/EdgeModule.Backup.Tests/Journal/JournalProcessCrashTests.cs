@@ -93,21 +93,7 @@ public sealed class JournalProcessCrashTests : IDisposable
         return parts[0] == "ACK";
     }
 
-    private Process StartChild()
-    {
-        Emulation.SkipIfEmulated("starting a .NET process: `dotnet` here is the host's runtime, not the emulated one");
-        var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(typeof(JournalCrashChild).Assembly.Location);
-        start.Environment[JournalCrashChild.FolderVariable] = _folder.Path;
-        return Process.Start(start)!;
-    }
+    private Process StartChild() => TestChildProcess.Start(JournalCrashChild.FolderVariable, _folder.Path);
 
     private static async Task<string> ReadLineAsync(Process child)
     {
