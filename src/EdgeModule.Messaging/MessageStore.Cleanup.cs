@@ -17,7 +17,7 @@ public sealed partial class MessageStore
     private readonly Lock _cleanupLock = new();
 
     /// <summary>
-    /// One cleanup pass over every queue. The host calls it every <see cref="MessageStoreOptions.CleanupInterval"/>
+    /// One cleanup pass over every queue. The host calls it every <see cref="CleanupInterval"/>
     /// (or runs <see cref="RunCleanupLoopAsync"/>); tests call it directly with a manual clock. Passes do not overlap.
     /// </summary>
     public CleanupResult Cleanup()
@@ -39,10 +39,12 @@ public sealed partial class MessageStore
         }
     }
 
-    /// <summary>Runs <see cref="Cleanup"/> every <see cref="MessageStoreOptions.CleanupInterval"/> until cancelled; a failed pass is logged.</summary>
+    /// <summary>Runs <see cref="Cleanup"/> every <see cref="CleanupInterval"/> until cancelled; a failed pass is logged.</summary>
     public async Task RunCleanupLoopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.CleanupInterval, _time);
+        using var timer = new PeriodicTimer(CappedPeriod(CleanupInterval), _time);
+        Volatile.Write(ref _cleanupTimer, timer);
+        timer.Period = CappedPeriod(CleanupInterval); // a change made before the line above
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -60,6 +62,10 @@ public sealed partial class MessageStore
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopping is the normal end of the loop.
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _cleanupTimer, null, timer);
         }
     }
 

@@ -171,12 +171,12 @@ public sealed partial class MessageStore
     private void ThrowIfOverLimit(int recordBytes)
     {
         var used = Interlocked.Read(ref _bytes);
-        if (used + recordBytes <= _options.MaxStoreBytes)
+        if (used + recordBytes <= MaxStoreBytes)
         {
             return;
         }
 
-        var full = new MessageStoreFullException(_options.MaxStoreBytes, used, recordBytes);
+        var full = new MessageStoreFullException(MaxStoreBytes, used, recordBytes);
         Refused(WriteState.Full, full);
         throw full;
     }
@@ -197,7 +197,7 @@ public sealed partial class MessageStore
         _writeState = state;
         if (state == WriteState.Full)
         {
-            Log.StoreFull(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes, reason.Message, reason);
+            Log.StoreFull(_logger, Interlocked.Read(ref _bytes), MaxStoreBytes, reason.Message, reason);
         }
         else
         {
@@ -211,7 +211,7 @@ public sealed partial class MessageStore
     {
         if (_writeState == WriteState.Full)
         {
-            Log.StoreAcceptsAgain(_logger, Interlocked.Read(ref _bytes), _options.MaxStoreBytes);
+            Log.StoreAcceptsAgain(_logger, Interlocked.Read(ref _bytes), MaxStoreBytes);
         }
         else
         {

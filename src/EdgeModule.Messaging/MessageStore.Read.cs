@@ -82,7 +82,7 @@ public sealed partial class MessageStore
 
         if (expired.Count > 0)
         {
-            Log.ExpiredBeforeForwarding(_logger, endpoint, expired.Count, _options.TimeToLive);
+            Log.ExpiredBeforeForwarding(_logger, endpoint, expired.Count, TimeToLive);
         }
 
         return new MessageBatch(endpoint, checkpoint, last, messages, expired, corrupt, covered);
@@ -114,5 +114,5 @@ public sealed partial class MessageStore
     public bool IsExpired(DateTimeOffset enqueuedTimeUtc) => enqueuedTimeUtc.UtcTicks <= ExpiryCutoffTicks();
 
     /// <summary>An entry enqueued at or before this instant is expired: expiry is enqueue time + TTL &lt;= now.</summary>
-    private long ExpiryCutoffTicks() => _time.GetUtcNow().UtcTicks - _options.TimeToLive.Ticks;
+    private long ExpiryCutoffTicks() => _time.GetUtcNow().UtcTicks - TimeToLive.Ticks;
 }

@@ -30,7 +30,7 @@ public sealed partial class MessageStore
                 Quarantined = q.Quarantined,
             })
             .ToArray();
-        return new MessageStoreStats(Interlocked.Read(ref _messageCount), Interlocked.Read(ref _bytes), _options.MaxStoreBytes, endpoints)
+        return new MessageStoreStats(Interlocked.Read(ref _messageCount), Interlocked.Read(ref _bytes), MaxStoreBytes, endpoints)
         {
             Received = Interlocked.Read(ref _received),
             RefusedFull = Interlocked.Read(ref _refusedFull),

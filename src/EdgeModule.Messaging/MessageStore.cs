@@ -48,6 +48,7 @@ public sealed partial class MessageStore : IDisposable
         _store = store;
         _options = options ?? new MessageStoreOptions();
         _options.Validate();
+        InitializeSettings();
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -67,7 +68,7 @@ public sealed partial class MessageStore : IDisposable
         _queues = names.ToFrozenDictionary(n => n, RecoverQueue, StringComparer.Ordinal);
         Endpoints = [.. _queues.Keys.Order(StringComparer.Ordinal)];
         RecoverMessages();
-        Log.Opened(_logger, store.BackendName, _messageCount, _bytes, _options.MaxStoreBytes, string.Join(',', Endpoints));
+        Log.Opened(_logger, store.BackendName, _messageCount, _bytes, MaxStoreBytes, string.Join(',', Endpoints));
     }
 
     /// <summary>Every endpoint with a queue: those the routes name and those found in the store, in ordinal order.</summary>

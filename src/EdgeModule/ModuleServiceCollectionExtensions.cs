@@ -1,5 +1,6 @@
 using EdgeModule.Backup;
 using EdgeModule.Operations;
+using EdgeModule.Operations.Twin;
 using EdgeModule.Storage;
 using EdgeModule.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,8 +29,12 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton<SnapshotTasks>();
         services.AddSingleton<SnapshotUploader>();
         services.AddSingleton<DirectMethods>();
+        services.AddSingleton<StoreStatus>();
+        services.AddSingleton<TwinSettings>();
+        services.AddSingleton<TwinConfiguration>();
         services.AddSingleton<ModuleExitCode>();
         services.AddSingleton<FlowCounters>();
+        services.AddSingleton<StatsSchedule>();
         services.AddSingleton<ShutdownDeadline>();
         services.AddSingleton<ModuleClients>();
         services.AddSingleton<StoreSwitch>();
@@ -51,6 +56,7 @@ public static class ModuleServiceCollectionExtensions
         services.AddHostedService<PumpService>();
         services.AddHostedService<TransportService>();
         services.AddHostedService<DirectMethodsService>();
+        services.AddHostedService<TwinService>();
         services.AddHostedService<SimulatedSensorService>();
         return services;
     }

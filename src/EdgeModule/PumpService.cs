@@ -17,6 +17,7 @@ public sealed partial class PumpService(
     MessageStore store,
     ModuleClients clients,
     FlowCounters counters,
+    StatsSchedule stats,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IHostedService, IDisposable
 {
@@ -96,12 +97,7 @@ public sealed partial class PumpService(
     /// <summary>A summary line when something moved, so an operator (or a newcomer's first run) sees the flow.</summary>
     private async Task ReportFlowAsync(CancellationToken cancellationToken)
     {
-        if (options.Messaging.StatsInterval <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Messaging.StatsInterval, time);
+        using var timer = stats.CreateTimer();
         long received = 0, forwarded = 0;
         try
         {

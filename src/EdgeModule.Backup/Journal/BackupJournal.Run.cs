@@ -3,8 +3,28 @@ namespace EdgeModule.Backup.Journal;
 /// <summary>The journal's loop and its last flush.</summary>
 public sealed partial class BackupJournal
 {
+    private long _checkpointIntervalTicks;
+
     /// <summary>
-    /// Flushes every <see cref="BackupJournalOptions.CheckpointInterval"/>, and at once while <see cref="WhenDurableAsync"/>
+    /// The loss window (the host's <c>CheckpointIntervalMs</c>), from <see cref="BackupJournalOptions.CheckpointInterval"/>
+    /// until set. A change takes effect at once: the loop flushes now, then waits the new interval.
+    /// </summary>
+    public TimeSpan CheckpointInterval
+    {
+        get => Interlocked.Read(ref _checkpointIntervalTicks) is var ticks and > 0 ? TimeSpan.FromTicks(ticks) : _options.CheckpointInterval;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            Interlocked.Exchange(ref _checkpointIntervalTicks, value.Ticks);
+            lock (_state)
+            {
+                _wake.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Flushes every <see cref="CheckpointInterval"/>, and at once while <see cref="WhenDurableAsync"/>
     /// callers wait; starts compactions when due. A failed flush is reported (<see cref="BackupJournalOptions.Failed"/>)
     /// and retried at the next turn. Returns when <paramref name="cancellationToken"/> is cancelled, without a last
     /// flush (that is <see cref="FlushFinal"/>, once the writers stopped).
@@ -28,7 +48,7 @@ public sealed partial class BackupJournal
             {
                 // The interval's timer is cancelled when waiters wake the loop first, so group commits leave no timers behind.
                 using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var interval = Task.Delay(_options.CheckpointInterval, _time, turn.Token);
+                var interval = Task.Delay(CheckpointInterval, _time, turn.Token);
                 await Task.WhenAny(interval, wake).ConfigureAwait(false);
                 await turn.CancelAsync().ConfigureAwait(false);
 
@@ -88,7 +108,7 @@ public sealed partial class BackupJournal
     {
         try
         {
-            await Task.Delay(_options.CheckpointInterval, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(CheckpointInterval, _time, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)

@@ -185,7 +185,7 @@ public sealed partial class MessagePump : IDisposable
             (messages, batch.ExpiredWhileHeld) = (kept, expired);
             if (messages.Count < batch.Messages.Count)
             {
-                Log.ExpiredBeforeForwarding(_logger, state.Endpoint, batch.Messages.Count - messages.Count, _store.Options.TimeToLive);
+                Log.ExpiredBeforeForwarding(_logger, state.Endpoint, batch.Messages.Count - messages.Count, _store.TimeToLive);
             }
 
             if (messages.Count == 0)

@@ -131,7 +131,7 @@ public sealed partial class InMemoryStore
 
     private void EnsureCapacity(long growth)
     {
-        var limit = _options.MemoryLimitBytes;
+        var limit = MemoryLimitBytes;
         if (limit > 0 && _bytes + growth > limit)
         {
             throw new StoreFullException(limit, _bytes, growth);

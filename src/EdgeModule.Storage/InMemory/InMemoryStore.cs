@@ -21,12 +21,14 @@ public sealed partial class InMemoryStore : IKeyValueStore
     private readonly ConcurrentDictionary<string, InMemoryPartition> _partitions = new(StringComparer.Ordinal);
     private long _sequence;
     private long _bytes;
+    private long _memoryLimitBytes;
     private volatile bool _disposed;
 
     public InMemoryStore(InMemoryStoreOptions? options = null)
     {
         _options = options ?? new InMemoryStoreOptions();
         _options.Validate();
+        _memoryLimitBytes = _options.MemoryLimitBytes;
     }
 
     public string BackendName => "memory";
@@ -36,7 +38,19 @@ public sealed partial class InMemoryStore : IKeyValueStore
     /// <summary>Bytes held now: keys, values, versions kept for readers, and an estimate of per-entry overhead.</summary>
     public long BytesHeld => Interlocked.Read(ref _bytes);
 
-    public long MemoryLimitBytes => _options.MemoryLimitBytes;
+    /// <summary>
+    /// The hard limit of <see cref="BytesHeld"/> (0 = none), from <see cref="InMemoryStoreOptions.MemoryLimitBytes"/>;
+    /// the host changes it while running (twin MaxStoreSizeBytes). Lowering it below what is held refuses growth only.
+    /// </summary>
+    public long MemoryLimitBytes
+    {
+        get => Interlocked.Read(ref _memoryLimitBytes);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Interlocked.Exchange(ref _memoryLimitBytes, value);
+        }
+    }
 
     public IPartition GetOrCreatePartition(string name)
     {

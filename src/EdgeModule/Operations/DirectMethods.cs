@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using EdgeModule.Backup;
-using EdgeModule.Messaging;
 using EdgeModule.Store;
 using EdgeModule.Transport.Mqtt;
 using Microsoft.Extensions.Logging;
@@ -15,15 +13,12 @@ namespace EdgeModule.Operations;
 /// <c>correlationId</c> polled with <c>GetTaskStatus</c>, every answer under 128 KB (ListSnapshots pages).
 /// </summary>
 public sealed partial class DirectMethods(
-    ModuleOptions options,
-    MessageStore messages,
+    StoreStatus status,
     BackupManager backup,
     ModuleJournal journal,
-    BackupActivity activity,
     StartupRestore restore,
     SnapshotTasks tasks,
     SnapshotUploader uploader,
-    ModuleClients clients,
     ILogger<DirectMethods> logger)
 {
     /// <summary>The budget of one ListSnapshots page: well under the 128 KB a method response may carry.</summary>
@@ -61,40 +56,8 @@ public sealed partial class DirectMethods(
 
     private MethodResponse GetStoreStatus(MethodPayload payload)
     {
-        var stats = messages.GetStats();
-        var journalStats = journal.Journal?.GetStatistics();
-        var endpoints = new JsonArray();
-        foreach (var e in stats.Endpoints)
-        {
-            endpoints.Add(new JsonObject
-            {
-                ["name"] = e.Endpoint,
-                ["messages"] = e.Undelivered,
-                ["bytes"] = e.QueueBytes,
-                ["oldestMessageAgeSeconds"] = e.OldestMessageAge?.TotalSeconds,
-                ["forwarded"] = e.Forwarded,
-            });
-        }
-
-        var oldest = stats.Endpoints.Select(e => e.OldestMessageAge).Where(a => a is not null).DefaultIfEmpty(null).Max();
-
-        // What a kill would lose now: the journal's window; without it everything in memory until the shutdown
-        // backup; nothing when the store is on disk.
-        long unprotected = journalStats?.UnprotectedBytes ?? (options.Storage.UsePersistentStorage ? 0 : stats.MessageBytes);
-        var json = new JsonObject
-        {
-            ["schemaVersion"] = MethodPayload.SchemaVersion,
-            ["mode"] = options.Storage.UsePersistentStorage ? "persistent" : journalStats is null ? "memory" : "memory+journal",
-            ["messages"] = stats.MessageCount,
-            ["bytes"] = stats.MessageBytes,
-            ["maxBytes"] = stats.MaxStoreBytes == long.MaxValue ? 0 : stats.MaxStoreBytes,
-            ["endpoints"] = endpoints,
-            ["oldestMessageAgeSeconds"] = oldest?.TotalSeconds,
-            ["unprotectedBytes"] = unprotected,
-            ["lastBackup"] = LastBackupJson(),
-            ["restoredGeneration"] = restore.Result?.Generation,
-            ["upstreamConnected"] = clients.Upstream.Status == ConnectionStatus.Connected,
-        };
+        var json = status.Describe();
+        json.Insert(0, "schemaVersion", MethodPayload.SchemaVersion);
         return Ok(json);
     }
 
@@ -168,16 +131,6 @@ public sealed partial class DirectMethods(
 
         return null;
     }
-
-    private JsonNode? LastBackupJson() => activity.Last is { } last
-        ? new JsonObject
-        {
-            ["succeeded"] = last.Succeeded,
-            ["at"] = last.At.ToString("O", CultureInfo.InvariantCulture),
-            ["generation"] = last.Generation,
-            ["error"] = last.Error,
-        }
-        : null;
 
     private MethodResponse Error(string method, int status, string message)
     {

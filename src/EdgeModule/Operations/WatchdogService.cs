@@ -79,10 +79,10 @@ public sealed class WatchdogService(
         }
 
         var oldest = stats.Endpoints.Select(e => e.OldestMessageAge ?? TimeSpan.Zero).DefaultIfEmpty(TimeSpan.Zero).Max();
-        var overdue = oldest > options.Messaging.TimeToLive + options.Messaging.CleanupInterval;
+        var overdue = oldest > messages.TimeToLive + messages.CleanupInterval;
         if (_cleanup.Observe(now, stats.DroppedTtlExpiry, overdue))
         {
-            return $"the cleanup dropped nothing for {_cleanup.StalledFor.TotalSeconds:F0} s while a message is {oldest.TotalSeconds:F0} s old, past its TTL of {options.Messaging.TimeToLive.TotalSeconds:F0} s and the cleanup interval";
+            return $"the cleanup dropped nothing for {_cleanup.StalledFor.TotalSeconds:F0} s while a message is {oldest.TotalSeconds:F0} s old, past its TTL of {messages.TimeToLive.TotalSeconds:F0} s and the cleanup interval";
         }
 
         return null;

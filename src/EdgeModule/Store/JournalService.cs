@@ -9,7 +9,7 @@ namespace EdgeModule.Store;
 /// acknowledgements wait; compactions when due) and logs its figures every StatsIntervalSecs when they moved. Stops
 /// after the inputs, the pump and the cleanup stopped; the last flush is <see cref="BackupService"/>'s.
 /// </summary>
-public sealed class JournalService(ModuleOptions options, ModuleJournal journal, TimeProvider time, ILogger<JournalService> logger) : BackgroundService
+public sealed class JournalService(ModuleJournal journal, StatsSchedule stats, ILogger<JournalService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,12 +23,7 @@ public sealed class JournalService(ModuleOptions options, ModuleJournal journal,
 
     private async Task ReportAsync(BackupJournal running, CancellationToken cancellationToken)
     {
-        if (options.Messaging.StatsInterval <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Messaging.StatsInterval, time);
+        using var timer = stats.CreateTimer();
         long flushes = 0;
         try
         {

@@ -30,12 +30,18 @@ public sealed partial class StoreFactory(ModuleOptions options, StoreSwitch stor
             })
             : new InMemoryStore(new InMemoryStoreOptions
             {
-                MemoryLimitBytes = storage.MaxStoreSizeBytes == 0 ? 0
-                    : storage.MaxStoreSizeBytes > long.MaxValue / 2 ? long.MaxValue : storage.MaxStoreSizeBytes * 2,
+                MemoryLimitBytes = MemoryLimitFor(storage.MaxStoreSizeBytes),
             });
         LogReady(logger, store.BackendName, storage.UsePersistentStorage ? storage.RocksDbPath : "(memory)", store.ListPartitions().Count);
         return store;
     }
+
+    /// <summary>
+    /// The in-memory backend's own hard limit for a MaxStoreSizeBytes (0 = none): twice it, since the backend also
+    /// counts queue entries, versions kept for readers and per-entry overhead.
+    /// </summary>
+    public static long MemoryLimitFor(long maxStoreSizeBytes) =>
+        maxStoreSizeBytes == 0 ? 0 : maxStoreSizeBytes > long.MaxValue / 2 ? long.MaxValue : maxStoreSizeBytes * 2;
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning,
         Message = "StorageFolder is not set: the store lives in {Folder}, inside the container's writable layer, and is lost when the container is recreated. Set StorageFolder to a mounted folder.")]

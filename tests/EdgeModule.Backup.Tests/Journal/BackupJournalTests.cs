@@ -163,6 +163,40 @@ public sealed class BackupJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckpointInterval_ShortenedWhileTheLoopWaits_FlushesWithoutWaitingTheOldInterval()
+    {
+        using var store = new InMemoryStore();
+        var p = store.GetOrCreatePartition("messages");
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var manager = new BackupManager(new BackupOptions
+        {
+            Folder = _folder.Path,
+            FaultHook = point =>
+            {
+                if (point == BackupFaultPoint.FlushFile)
+                {
+                    flushed.TrySetResult();
+                }
+            },
+        });
+        var options = new BackupJournalOptions { CheckpointInterval = TimeSpan.FromHours(1) };
+        using var journal = BackupJournal.Start(manager, store, continueFrom: null, options, cancellationToken: Ct);
+        flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously); // the start's full generation
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var loop = journal.RunAsync(stop.Token);
+        p.Put(Key(1), Value(10));
+
+        journal.CheckpointInterval = TimeSpan.FromMilliseconds(20);
+        await flushed.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await stop.CancelAsync();
+        await loop;
+
+        Assert.Equal(TimeSpan.FromMilliseconds(20), journal.CheckpointInterval);
+        Assert.Throws<ArgumentOutOfRangeException>(() => journal.CheckpointInterval = TimeSpan.Zero);
+        AssertRestoresTo(store);
+    }
+
+    [Fact]
     public void Statistics_ReportUnprotectedBytesAndAge()
     {
         var time = new ManualTimeProvider(BackupFiles.GoldenTime);

@@ -10,19 +10,13 @@ namespace EdgeModule.Tests.Operations;
 /// Plays IoT Hub's side of direct methods on the module's broker: publishes
 /// <c>$iothub/methods/POST/{name}/?$rid={rid}</c> and waits for <c>$iothub/methods/res/{status}/?$rid={rid}</c>.
 /// </summary>
-internal sealed class MethodCaller : IDisposable
+internal sealed class MethodCaller : HubSide
 {
-    private readonly MqttTestClient _client;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(int, JsonNode?)>> _pending = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _reader;
     private int _next;
 
     private MethodCaller(MqttTestClient client)
-    {
-        _client = client;
-        _reader = Task.Run(ReadAsync);
-    }
+        : base(client) => StartReading();
 
     public static async Task<MethodCaller> ConnectAsync(int port)
     {
@@ -37,7 +31,7 @@ internal sealed class MethodCaller : IDisposable
         var rid = Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
         var answer = new TaskCompletionSource<(int, JsonNode?)>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[rid] = answer;
-        _ = _client.PublishAsync($"$iothub/methods/POST/{method}/?$rid={rid}", Encoding.UTF8.GetBytes(payload));
+        _ = Client.PublishAsync($"$iothub/methods/POST/{method}/?$rid={rid}", Encoding.UTF8.GetBytes(payload));
         return answer.Task.WaitAsync(TestTimeouts.Signal);
     }
 
@@ -55,36 +49,16 @@ internal sealed class MethodCaller : IDisposable
         return json;
     }
 
-    public void Dispose()
+    protected override void OnMessage(MqttTestClient.Received message)
     {
-        _stop.Cancel();
-        _client.Dispose();
-        _stop.Dispose();
-    }
-
-    private async Task ReadAsync()
-    {
-        while (!_stop.IsCancellationRequested)
+        // $iothub/methods/res/{status}/?$rid={rid}
+        var parts = message.Topic.Split('/');
+        var status = int.Parse(parts[3], CultureInfo.InvariantCulture);
+        var rid = parts[4]["?$rid=".Length..];
+        var body = message.Payload.Length == 0 ? null : JsonNode.Parse(message.Payload);
+        if (_pending.TryRemove(rid, out var answer))
         {
-            MqttTestClient.Received message;
-            try
-            {
-                message = await _client.NextAsync(TimeSpan.FromMinutes(10));
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            // $iothub/methods/res/{status}/?$rid={rid}
-            var parts = message.Topic.Split('/');
-            var status = int.Parse(parts[3], CultureInfo.InvariantCulture);
-            var rid = parts[4]["?$rid=".Length..];
-            var body = message.Payload.Length == 0 ? null : JsonNode.Parse(message.Payload);
-            if (_pending.TryRemove(rid, out var answer))
-            {
-                answer.TrySetResult((status, body));
-            }
+            answer.TrySetResult((status, body));
         }
     }
 }
