@@ -42,9 +42,18 @@ internal sealed class InputDispatcher(
     private int _consecutiveRejections;
     private long _rejectionDelayTicks;
     private volatile int _rejectedGeneration;
+    private long _dispatched;
+    private long _settled;
 
     /// <summary>True inside a handler (also after its awaits): a send awaited there is refused instead of deadlocking.</summary>
     public bool IsInsideHandler => _inHandler.Value;
+
+    /// <summary>
+    /// Input messages handed to a handler, and those whose outcome is settled (acknowledged, refused, or failed): the
+    /// difference is what the handlers still hold. A watchdog sees input dispatch stall when the second stops moving
+    /// while the first is ahead of it.
+    /// </summary>
+    public InputProgress Progress => new(Interlocked.Read(ref _dispatched), Interlocked.Read(ref _settled));
 
     /// <summary>The backoff of the latest refusal.</summary>
     public TimeSpan RejectionDelay => TimeSpan.FromTicks(Interlocked.Read(ref _rejectionDelayTicks));
@@ -96,12 +105,14 @@ internal sealed class InputDispatcher(
         }
 
         Task stored;
+        Interlocked.Increment(ref _dispatched);
         try
         {
             stored = Invoke(handler, message);
         }
         catch (MessageRejectedException rejected)
         {
+            Interlocked.Increment(ref _settled);
             Log.InputRejected(logger, inputName, rejected.Message, RefuseNow(connection));
             return;
         }
@@ -109,16 +120,19 @@ internal sealed class InputDispatcher(
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            Interlocked.Increment(ref _settled);
             Log.InputHandlerFailed(logger, inputName, ex);
             return;
         }
 
         if (stored.IsCompletedSuccessfully)
         {
+            Interlocked.Increment(ref _settled);
             Volatile.Write(ref _consecutiveRejections, 0);
         }
         else if (stored.IsCompleted)
         {
+            Interlocked.Increment(ref _settled);
             RefuseFailed(connection, inputName, stored);
         }
         else if (connection.CanHoldAcknowledgements)
@@ -213,6 +227,11 @@ internal sealed class InputDispatcher(
         {
             RefuseFailed(connection, inputName, stored);
         }
+        finally
+        {
+            // Settled whatever the outcome: a task still running after the timeout is refused (its connection ended).
+            Interlocked.Increment(ref _settled);
+        }
     }
 
     /// <summary>Network thread: the handler's task failed at once.</summary>
@@ -306,6 +325,7 @@ internal sealed class InputDispatcher(
 
         public void Complete(Task stored)
         {
+            Interlocked.Increment(ref owner._settled);
             if (stored.IsCompletedSuccessfully)
             {
                 Volatile.Write(ref owner._consecutiveRejections, 0);

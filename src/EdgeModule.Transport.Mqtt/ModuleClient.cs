@@ -64,6 +64,9 @@ public sealed partial class ModuleClient : IAsyncDisposable
 
     public ConnectionStatus Status => _connection.Status;
 
+    /// <summary>Input messages handed to the handlers and those settled (acknowledged, refused or failed).</summary>
+    public InputProgress InputProgress => _inputs.Progress;
+
     public ModuleClientOptions Options => _options;
 
     /// <summary>Builds a client from the environment (see <see cref="ModuleClientOptions.FromEnvironment(string)"/>).</summary>

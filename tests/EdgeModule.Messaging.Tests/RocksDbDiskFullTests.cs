@@ -11,7 +11,7 @@ public sealed class RocksDbDiskFullTests() : MessagingTestBase(Backend.RocksDb)
     [Fact]
     public void Enqueue_DiskFull_LogsTheNativeFailureOnceAtWarning()
     {
-        using var disk = SmallDisk.TryMount("2m", out var reason);
+        using var disk = TmpfsMount.TryCreate("2m", out var reason);
         Assert.SkipWhen(disk is null, reason);
         var filler = Path.Combine(disk!.Path, "filler");
         File.WriteAllBytes(filler, new byte[256 << 10]);

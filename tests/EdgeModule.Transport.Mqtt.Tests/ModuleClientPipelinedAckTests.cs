@@ -35,6 +35,7 @@ public sealed class ModuleClientPipelinedAckTests(BrokerFixture fixture) : IClas
         Assert.Equal(count, handler.MaxPending);
         Assert.Equal(Enumerable.Range(1, count).Select(i => "m" + i), handler.Arrivals);
         Assert.False(broker.TryTakePubAck(out _));
+        Assert.Equal(new InputProgress(count, 0), client.InputProgress); // what the watchdog sees: all held, none settled
 
         // Completed last to first: nothing may be acknowledged before m1, then all of them in arrival order.
         for (var i = count; i >= 1; i--)
@@ -49,6 +50,8 @@ public sealed class ModuleClientPipelinedAckTests(BrokerFixture fixture) : IClas
         }
 
         Assert.Equal(Enumerable.Range(1, count), acknowledged);
+        Assert.Equal(0, client.InputProgress.Pending);
+        Assert.Equal(count, client.InputProgress.Settled);
     }
 
     [Fact]

@@ -14,8 +14,9 @@ namespace EdgeModule.Operations;
 /// <item>Pump: messages wait and the upstream is connected, yet nothing was acknowledged (a disconnected upstream is
 /// an outage the module rides out, not a stall).</item>
 /// <item>Cleanup: a message has been past its TTL for longer than a cleanup interval, yet nothing expired.</item>
+/// <item>Input dispatch: messages were handed to the store's handler, yet none was settled (acknowledged, refused
+/// or failed): a store write or a durable acknowledgement that never completes.</item>
 /// </list>
-/// Input dispatch has no figure the transport exposes yet (pending inputs, inputs handled); it joins when it has.
 /// </summary>
 public sealed class WatchdogService(
     ModuleOptions options,
@@ -31,6 +32,7 @@ public sealed class WatchdogService(
 
     private readonly ProgressWatch _pump = new("pump", options.Operations.WatchdogTimeout);
     private readonly ProgressWatch _cleanup = new("cleanup", options.Operations.WatchdogTimeout);
+    private readonly ProgressWatch _inputs = new("input dispatch", options.Operations.WatchdogTimeout);
 
     /// <summary>How often the watchdog looks: a quarter of the timeout, from 250 ms to 10 s.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Clamp(
@@ -83,6 +85,12 @@ public sealed class WatchdogService(
         if (_cleanup.Observe(now, stats.DroppedTtlExpiry, overdue))
         {
             return $"the cleanup dropped nothing for {_cleanup.StalledFor.TotalSeconds:F0} s while a message is {oldest.TotalSeconds:F0} s old, past its TTL of {messages.TimeToLive.TotalSeconds:F0} s and the cleanup interval";
+        }
+
+        var inputs = clients.Inputs.InputProgress;
+        if (_inputs.Observe(now, inputs.Settled, inputs.Pending > 0))
+        {
+            return $"the input dispatch settled no message for {_inputs.StalledFor.TotalSeconds:F0} s while {inputs.Pending} wait for the store (the oldest is neither acknowledged nor refused)";
         }
 
         return null;

@@ -68,6 +68,26 @@ public sealed class WatchdogTests
     }
 
     [Fact]
+    public async Task InputDispatch_DurableAcknowledgementsNeverComeOnAFullBackupDisk_StopsTheModuleWithExitCodeFour()
+    {
+        using var mount = TmpfsMount.TryCreate("1m", out var reason);
+        Assert.SkipWhen(mount is null, reason);
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        await using var host = OperationsHost.CreateOnRealClock(env,
+            ("BackupFolder", mount!.Path), ("CheckpointIntervalMs", "100"), ("AcknowledgeAfterCheckpoint", "true"), ("WatchdogTimeoutSecs", "2"));
+        await host.StartAsync();
+
+        // 1 MiB of backup disk: the journal's appends fail once it is full, so the inputs' acknowledgements wait for a
+        // delta that never reaches the disk, and the broker's messages stay with it (nothing acknowledged is lost).
+        await host.PublishAsync(0, 600, padding: 4000);
+        var line = await host.Log.WaitForLineAsync("Watchdog: the input dispatch settled no message for");
+
+        Assert.Matches(@"\d+ wait for the store", line);
+        Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
+    }
+
+    [Fact]
     public async Task Start_WatchdogTimeoutZero_IsOff()
     {
         using var env = new ModuleEnvironment(upstreamRunning: false);

@@ -1,23 +1,21 @@
 using System.Diagnostics;
 
-namespace EdgeModule.Backup.Tests.Support;
+namespace EdgeModule.Testing;
 
 /// <summary>
 /// A size-limited tmpfs (or another memory file system, such as ramfs) mounted on a fresh folder, for disk-full,
 /// read-only and direct-I/O tests; unmounted on dispose. Needs root (or CAP_SYS_ADMIN): where mounting is forbidden,
-/// <see cref="TryCreate"/> returns null and the reason.
+/// <see cref="TryCreate"/> returns null and the reason (the test skips). Shared by the backup, messaging and host tests.
 /// </summary>
 public sealed class TmpfsMount : IDisposable
 {
-    private readonly TempFolder _parent = new("backup-tmpfs");
-
     private TmpfsMount(string path) => Path = path;
 
     public string Path { get; }
 
     public static TmpfsMount? TryCreate(string size, out string reason, string fileSystem = "tmpfs")
     {
-        var mount = new TmpfsMount(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"backup-tmpfs-{Guid.NewGuid():N}"));
+        var mount = new TmpfsMount(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"edgemodule-tmpfs-{Guid.NewGuid():N}"));
         Directory.CreateDirectory(mount.Path);
         if (!OperatingSystem.IsLinux())
         {
@@ -54,9 +52,8 @@ public sealed class TmpfsMount : IDisposable
         }
         catch (IOException)
         {
+            // Still mounted (a store left open by a failed test): the OS cleans temp eventually.
         }
-
-        _parent.Dispose();
     }
 
     private static int Run(string file, string arguments, out string error)
