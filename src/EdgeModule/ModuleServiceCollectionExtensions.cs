@@ -30,6 +30,7 @@ public static class ModuleServiceCollectionExtensions
         services.AddSingleton<SnapshotUploader>();
         services.AddSingleton<DirectMethods>();
         services.AddSingleton<StoreStatus>();
+        services.AddSingleton<SnapshotCatalog>();
         services.AddSingleton<TwinSettings>();
         services.AddSingleton<TwinConfiguration>();
         services.AddSingleton<ModuleExitCode>();

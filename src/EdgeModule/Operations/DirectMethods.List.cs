@@ -10,8 +10,8 @@ public sealed partial class DirectMethods
     /// <summary>
     /// Generations (newest first), then quarantined files, from <c>continuationToken</c> (an index, "0" or absent at
     /// the start) as far as <see cref="PageBudgetBytes"/> allows; the answer's <c>continuationToken</c> is the next
-    /// page's, absent on the last. A generation listed is a complete durable file; it is checked when it is restored
-    /// (or by the <c>verify</c> tool), not by listing it.
+    /// page's, absent on the last. What a full read of each generation found comes from <see cref="SnapshotCatalog"/>
+    /// (read in the background, never by the listing itself).
     /// </summary>
     private MethodResponse ListSnapshots(MethodPayload payload)
     {
@@ -51,20 +51,41 @@ public sealed partial class DirectMethods
     {
         var generations = backup.ListGenerations();
         var entries = new List<JsonObject>(generations.Count);
+        var journalStats = journal.Journal?.GetStatistics();
         foreach (var g in generations)
         {
             var protection = ProtectionOf(g, generations);
-            entries.Add(new JsonObject
+            var entry = new JsonObject
             {
                 ["generation"] = g.Number,
-                ["state"] = "complete",
+                ["state"] = "unverified",
                 ["file"] = Path.GetFileName(g.Path),
                 ["created"] = Created(g.Path),
                 ["bytes"] = g.Bytes,
                 ["restored"] = restore.Result?.Generation == g.Number,
                 ["timesRestored"] = g.TimesRestored,
                 ["protected"] = protection is not null,
-            });
+            };
+            if (journalStats?.Generation == g.Number)
+            {
+                // Growing every interval: read in full it would be out of date at once. The journal knows it.
+                entry["state"] = "appending";
+                entry["deltas"] = journalStats.Deltas;
+            }
+            else if (catalog.Find(g.Path) is { } verified)
+            {
+                entry["state"] = SnapshotCatalog.Describe(verified);
+                entry["records"] = verified.Records;
+                entry["deltas"] = verified.Deltas;
+                entry["lastSequence"] = verified.LastSequence;
+                entry["lastTime"] = verified.LastTime?.ToString("O", CultureInfo.InvariantCulture);
+                if (verified.Reason is { } reason)
+                {
+                    entry["problem"] = reason;
+                }
+            }
+
+            entries.Add(entry);
         }
 
         if (Directory.Exists(backup.QuarantineFolder))

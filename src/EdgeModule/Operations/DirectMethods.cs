@@ -19,6 +19,7 @@ public sealed partial class DirectMethods(
     StartupRestore restore,
     SnapshotTasks tasks,
     SnapshotUploader uploader,
+    SnapshotCatalog catalog,
     ILogger<DirectMethods> logger)
 {
     /// <summary>The budget of one ListSnapshots page: well under the 128 KB a method response may carry.</summary>

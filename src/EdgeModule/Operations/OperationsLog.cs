@@ -32,6 +32,9 @@ internal static partial class OperationsLog
     [LoggerMessage(715, LogLevel.Information, "Direct method {Method} refused with {Status}: {Reason}")]
     public static partial void MethodRefused(ILogger logger, string method, int status, string reason);
 
+    [LoggerMessage(718, LogLevel.Information, "Verified {File} for ListSnapshots: {State}, {Records} records, {Deltas} deltas, in {ElapsedMs} ms")]
+    public static partial void SnapshotVerified(ILogger logger, string file, string state, long records, int deltas, long elapsedMs);
+
     [LoggerMessage(720, LogLevel.Information, "Watchdog on: no progress for {Seconds} s while work waits stops the module (WatchdogTimeoutSecs)")]
     public static partial void WatchdogOn(ILogger logger, long seconds);
 

@@ -182,6 +182,51 @@ public sealed class DirectMethodsTests : IDisposable
     }
 
     [Fact]
+    public async Task ListSnapshots_GenerationsReadInTheBackground_ThenListedSoundOrDamagedWithTheirRecords()
+    {
+        // Two generations of 5 messages, the older then damaged in its base: the newest is restored at start.
+        Directory.CreateDirectory(_env.BackupFolder);
+        using (var store = new InMemoryStore())
+        {
+            var p = store.GetOrCreatePartition("data");
+            for (var i = 0; i < 5; i++)
+            {
+                p.Put([(byte)i], new byte[100]);
+            }
+
+            var manager = new BackupManager(new BackupOptions { Folder = _env.BackupFolder });
+            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
+            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        var older = Path.Combine(_env.BackupFolder, "backup-000000000001.ebk");
+        await using (var file = new FileStream(older, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = 200;
+            file.WriteByte((byte)(file.ReadByte() ^ 0xFF));
+        }
+
+        await using var host = await StartAsync();
+        using var caller = await MethodCaller.ConnectAsync(_env.Receiving.Port);
+        var (_, first) = await caller.InvokeAsync("ListSnapshots", MethodCaller.Payload());
+        Assert.All(first!["snapshots"]!.AsArray(), s => Assert.Equal("unverified", (string?)s!["state"]));
+
+        await host.Log.WaitForLineAsync("Verified backup-000000000001.ebk for ListSnapshots: damaged");
+        await host.Log.WaitForLineAsync("Verified backup-000000000002.ebk for ListSnapshots: sound, 5 records");
+        var (status, list) = await caller.InvokeAsync("ListSnapshots", MethodCaller.Payload());
+
+        Assert.Equal(200, status);
+        var snapshots = list!["snapshots"]!.AsArray();
+        var newest = snapshots.Single(s => (long?)s!["generation"] == 2)!;
+        Assert.Equal("sound", (string?)newest["state"]);
+        Assert.Equal(5, (long?)newest["records"]);
+        Assert.Equal(0, (int?)newest["deltas"]);
+        var damaged = snapshots.Single(s => (long?)s!["generation"] == 1)!;
+        Assert.Equal("damaged", (string?)damaged["state"]);
+        Assert.False(string.IsNullOrEmpty((string?)damaged["problem"]));
+    }
+
+    [Fact]
     public async Task ListSnapshots_ManyGenerations_PagesUnder128KbAndCoversThemAll()
     {
         await using var host = await StartAsync();
