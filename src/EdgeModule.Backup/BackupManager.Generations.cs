@@ -42,6 +42,44 @@ public sealed partial class BackupManager
     }
 
     /// <summary>
+    /// Deletes generation <paramref name="number"/> (and its restore marker) on request, under the folder's lock, so
+    /// no backup, compaction or restore of this process or another is using the folder meanwhile; the folder is flushed
+    /// after. <paramref name="refuse"/> sees the generations as they are under the lock (newest first) and the one
+    /// asked for, and returns why it must stay, or null. Returns the generation deleted, or null when there is none of
+    /// that number; throws <see cref="InvalidOperationException"/> with the reason when it is refused, and
+    /// <see cref="BackupDeadlineExceededException"/> when another operation holds the folder past <paramref name="deadline"/>.
+    /// </summary>
+    public BackupGeneration? DeleteGeneration(
+        long number,
+        Func<IReadOnlyList<BackupGeneration>, BackupGeneration, string?> refuse,
+        DateTimeOffset? deadline = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(refuse);
+        if (!Directory.Exists(Folder))
+        {
+            return null;
+        }
+
+        using var folderLock = FolderLock.Acquire(Folder, _time, deadline, cancellationToken);
+        var generations = ListGenerations();
+        if (generations.FirstOrDefault(g => g.Number == number) is not { } generation)
+        {
+            return null;
+        }
+
+        if (refuse(generations, generation) is { } reason)
+        {
+            throw new InvalidOperationException(reason);
+        }
+
+        File.Delete(generation.Path);
+        TryDelete(generation.Path + GenerationFiles.RestoredSuffix);
+        DirectorySync.Flush(Folder);
+        return generation;
+    }
+
+    /// <summary>
     /// Deletes temp files a killed writer left (<c>backup-N.ebk.tmp</c>, the write probe). They are never complete: a
     /// writer renames only after flushing. Returns the paths deleted. <see cref="Restore"/> calls this first.
     /// </summary>

@@ -20,10 +20,14 @@ public sealed partial class DirectMethods(
     SnapshotTasks tasks,
     SnapshotUploader uploader,
     SnapshotCatalog catalog,
+    TimeProvider time,
     ILogger<DirectMethods> logger)
 {
     /// <summary>The budget of one ListSnapshots page: well under the 128 KB a method response may carry.</summary>
     public const int PageBudgetBytes = 100 * 1024;
+
+    /// <summary>How long DeleteSnapshot waits for another operation on the backup folder to finish.</summary>
+    public static readonly TimeSpan FolderWait = TimeSpan.FromSeconds(10);
 
     public const int StatusOk = 200;
     public const int StatusBadRequest = 400;
@@ -79,19 +83,26 @@ public sealed partial class DirectMethods(
     private MethodResponse DeleteSnapshot(MethodPayload payload)
     {
         var number = payload.Int64("generation", min: 1);
-        var generations = backup.ListGenerations();
-        if (generations.FirstOrDefault(g => g.Number == number) is not { } generation)
+        BackupGeneration? generation;
+        try
+        {
+            generation = backup.DeleteGeneration(number, (generations, g) => ProtectionOf(g, generations), time.GetUtcNow() + FolderWait);
+        }
+        catch (InvalidOperationException refused)
+        {
+            return Error("DeleteSnapshot", StatusConflict, $"generation {number} is protected: {refused.Message}");
+        }
+        catch (BackupDeadlineExceededException)
+        {
+            return Error("DeleteSnapshot", StatusConflict,
+                $"the backup folder stayed busy for {FolderWait.TotalSeconds:F0} s (a backup or a compaction writes there); try again");
+        }
+
+        if (generation is null)
         {
             return Error("DeleteSnapshot", StatusNotFound, $"no generation {number} in {backup.Folder}");
         }
 
-        if (ProtectionOf(generation, generations) is { } reason)
-        {
-            return Error("DeleteSnapshot", StatusConflict, $"generation {number} is protected: {reason}");
-        }
-
-        File.Delete(generation.Path);
-        File.Delete(generation.Path + ".restored");
         OperationsLog.SnapshotDeleted(logger, number, generation.Path, generation.Bytes);
         return Ok(new JsonObject { ["generation"] = number, ["deleted"] = true, ["bytes"] = generation.Bytes });
     }

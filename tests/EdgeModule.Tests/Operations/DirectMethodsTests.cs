@@ -157,6 +157,35 @@ public sealed class DirectMethodsTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteSnapshot_WhileAnotherBackupHoldsTheFolder_WaitsItsTurnThenDeletes()
+    {
+        Directory.CreateDirectory(_env.BackupFolder);
+        using (var store = new InMemoryStore())
+        {
+            var manager = new BackupManager(new BackupOptions { Folder = _env.BackupFolder });
+            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
+            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        await using var host = await StartAsync();
+        using var caller = await MethodCaller.ConnectAsync(_env.Receiving.Port);
+        using var gate = new GatedStore(new InMemoryStore());
+        var holder = Task.Run(() => new BackupManager(new BackupOptions { Folder = _env.BackupFolder }).Backup(gate, cancellationToken: TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
+        await gate.Entered.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
+
+        // Generation 2 is the newest now; asked under the lock, after the other backup wrote 3 (and pruned 1), it may go.
+        var delete = caller.InvokeAsync("DeleteSnapshot", MethodCaller.Payload(("generation", 2)));
+        Assert.False(delete.IsCompleted); // the folder is the other backup's until it is done
+        gate.Release();
+        await holder.WaitAsync(TestTimeouts.Signal, TestContext.Current.CancellationToken);
+        var (status, body) = await delete;
+
+        Assert.Equal(200, status);
+        Assert.True((bool)body!["deleted"]!);
+        Assert.Equal([Path.Combine(_env.BackupFolder, "backup-000000000003.ebk")], _env.Generations);
+    }
+
+    [Fact]
     public async Task DeleteSnapshot_TheRestoredGenerationWhileNothingNewer_IsProtected()
     {
         // A generation to restore from, then one older beside it that may go.
