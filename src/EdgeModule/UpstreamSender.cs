@@ -12,7 +12,10 @@ namespace EdgeModule;
 /// </summary>
 public sealed class UpstreamSender(ModuleClient client, FlowCounters counters, TimeProvider time) : IMessageSender
 {
-    /// <summary>How long a send waits for a (re)connecting upstream before it fails and the pump backs off.</summary>
+    /// <summary>
+    /// How long a send waits for a (re)connecting upstream before it fails with <see cref="UpstreamUnavailableException"/>;
+    /// the pump then tries again after its shortest delay, so this wait paces the attempts during an outage.
+    /// </summary>
     public static readonly TimeSpan ConnectWait = TimeSpan.FromSeconds(10);
 
     public async Task SendAsync(string endpoint, IReadOnlyList<StoredMessage> batch, CancellationToken cancellationToken)
@@ -27,7 +30,16 @@ public sealed class UpstreamSender(ModuleClient client, FlowCounters counters, T
             sends[i] = client.SendEventAsync(endpoint, batch[i].Message.ToTransportMessage(), CancellationToken.None);
         }
 
-        await Task.WhenAll(sends).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(sends).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportDisconnectedException ex)
+        {
+            // Dropped mid-batch: the next attempt waits for the reconnection instead of backing off.
+            throw new UpstreamUnavailableException(ex.Message, ex);
+        }
+
         counters.AddForwarded(sends.Length);
     }
 
@@ -63,7 +75,7 @@ public sealed class UpstreamSender(ModuleClient client, FlowCounters counters, T
         }
         catch (TimeoutException ex)
         {
-            throw new TransportDisconnectedException($"The upstream {client.Options.Host}:{client.Options.Port} is not connected ({client.Status}).", ex);
+            throw new UpstreamUnavailableException($"The upstream {client.Options.Host}:{client.Options.Port} is not connected ({client.Status}).", ex);
         }
         finally
         {

@@ -227,6 +227,10 @@ public sealed partial class MessagePump : IDisposable
                 UseJitter = true,
                 Delay = _options.RetryMinDelay,
                 MaxDelay = _options.RetryMaxDelay,
+
+                // A sender that waited for a connection in vain paces itself: no growing backoff on top of it.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    args.Outcome.Exception is UpstreamUnavailableException ? _options.RetryMinDelay : null),
                 OnRetry = args =>
                 {
                     onRetry(args);

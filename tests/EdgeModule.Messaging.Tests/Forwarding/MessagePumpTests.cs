@@ -71,6 +71,25 @@ public abstract partial class MessagePumpTests(Backend backend) : MessagingTestB
     }
 
     [Fact]
+    public async Task RunAsync_UpstreamUnavailableManyTimes_RetriesAtTheShortestDelayNotTheGrowingBackoff()
+    {
+        var store = OpenStore(OpenBackend());
+        store.Enqueue("one", Message(0));
+
+        // 40 failures with a backoff doubling from 1 ms would wait hours (the maximum, 1 h, long before the 40th);
+        // an unavailable upstream is retried after the 1 ms minimum each time (its sender waited for the connection).
+        var sender = new RecordingSender { FailuresLeft = 40, Failure = () => new UpstreamUnavailableException("not connected (test)") };
+        var options = new MessagePumpOptions { BatchSize = 10, RetryMinDelay = TimeSpan.FromMilliseconds(1), RetryMaxDelay = TimeSpan.FromHours(1) };
+        await using (var running = Start(store, sender, options))
+        {
+            await sender.WaitForDeliveredAsync(1).WaitAsync(Bound, Ct);
+        }
+
+        Assert.Equal(41, sender.Attempts);
+        Assert.Equal(1, store.GetCheckpoint("a"));
+    }
+
+    [Fact]
     public async Task RunAsync_StopDuringRetryDelay_ReturnsPromptlyAndKeepsCheckpoint()
     {
         var kv = OpenBackend();

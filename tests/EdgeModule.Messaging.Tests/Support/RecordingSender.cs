@@ -18,6 +18,9 @@ internal sealed class RecordingSender : IMessageSender
 
     public int FailuresLeft { get; set; }
 
+    /// <summary>What a failed attempt throws (an <see cref="IOException"/> unless set).</summary>
+    public Func<Exception> Failure { get; set; } = () => new IOException("upstream unavailable (test)");
+
     private volatile bool _down;
 
     public bool Down
@@ -87,7 +90,7 @@ internal sealed class RecordingSender : IMessageSender
             {
                 FailuresLeft--;
                 _firstFailure.TrySetResult();
-                throw new IOException("upstream unavailable (test)");
+                throw Failure();
             }
 
             _received.AddRange(batch);
