@@ -92,7 +92,10 @@ internal sealed partial class ConnectionSupervisor
         if (_attempt is { } last && !last.Lost.Task.IsCompleted && _connection is { IsUp: true })
         {
             _connection?.Disconnect();
-            await Task.WhenAny(last.Lost.Task, Task.Delay(TimeSpan.FromSeconds(5), _timeProvider, CancellationToken.None)).ConfigureAwait(false);
+
+            // Bounded on the real clock, as the CONNACK wait is: it waits for the network, and an injected test clock
+            // nobody advances would hold the stop for good.
+            await Task.WhenAny(last.Lost.Task, Task.Delay(TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
         }
     }
 
@@ -137,7 +140,7 @@ internal sealed partial class ConnectionSupervisor
         {
             // Tear this attempt down completely before Polly schedules the next one.
             connection.Disconnect();
-            await Task.WhenAny(attempt.Lost.Task, Task.Delay(_options.OperationTimeout, _timeProvider, CancellationToken.None))
+            await Task.WhenAny(attempt.Lost.Task, Task.Delay(_options.OperationTimeout, TimeProvider.System, CancellationToken.None))
                 .ConfigureAwait(false);
             throw;
         }
