@@ -19,7 +19,12 @@ public sealed partial class InMemoryStore
         {
             ThrowIfDisposed();
             partition.ThrowIfDropped();
-            EnsureCapacity(EstimatePutSize(key, valueCopy));
+            var growth = EstimatePutSize(key, valueCopy);
+            if (PastLimit(growth))
+            {
+                EnsureCapacity(growth - EstimateOfLive(partition, key));
+            }
+
             var sequence = _sequence + 1;
             ApplyPut(partition, key, valueCopy, sequence);
             Commit(sequence);
@@ -63,7 +68,12 @@ public sealed partial class InMemoryStore
                 op.Partition.ThrowIfDropped();
             }
 
-            EnsureCapacity(ours.PutBytesEstimate);
+            if (PastLimit(ours.PutBytesEstimate))
+            {
+                // Only near the limit is it worth looking up what the batch releases.
+                EnsureCapacity(ours.PutBytesEstimate - EstimateOfLive(ours));
+            }
+
             var sequence = _sequence + 1;
             foreach (var op in ours.Operations)
             {
@@ -79,6 +89,28 @@ public sealed partial class InMemoryStore
 
             Commit(sequence);
         }
+    }
+
+    /// <summary>Under the write lock: the estimate a put of <paramref name="key"/>'s live value counts, or 0 when it has none.</summary>
+    private static long EstimateOfLive(InMemoryPartition partition, ReadOnlySpan<byte> key) =>
+        partition.List.FindForWrite(new NodeKey(key))?.Head?.Value is { } live ? EstimatePutSize(key.Length, live.Length) : 0;
+
+    /// <summary>Under the write lock: what the batch's removals and overwrites release, each key counted once.</summary>
+    private static long EstimateOfLive(InMemoryWriteBatch batch)
+    {
+        long released = 0;
+        HashSet<(InMemoryPartition, string)>? seen = null;
+        foreach (var op in batch.Operations)
+        {
+            var key = batch.KeyOf(op);
+            var live = EstimateOfLive(op.Partition, key);
+            if (live > 0 && (seen ??= []).Add((op.Partition, Convert.ToBase64String(key))))
+            {
+                released += live;
+            }
+        }
+
+        return released;
     }
 
     /// <summary>What a put may add to <see cref="BytesHeld"/>: the node (at the average 4/3 links), key, version, value.</summary>
@@ -129,10 +161,19 @@ public sealed partial class InMemoryStore
         }
     }
 
+    /// <summary>
+    /// Refuses a write that would take <see cref="BytesHeld"/> past the limit. Growth is net: what the write's puts
+    /// add less what its removals and overwrites release (estimated as a put of the live value), so a write that
+    /// shrinks the store (a checkpoint that removes what it delivered) always passes, even at or over the limit;
+    /// otherwise a full store could never be emptied. Versions kept for readers are released later, so the figure
+    /// can stay above the limit for a while.
+    /// </summary>
+    private bool PastLimit(long growth) => MemoryLimitBytes is var limit and > 0 && _bytes + growth > limit;
+
     private void EnsureCapacity(long growth)
     {
         var limit = MemoryLimitBytes;
-        if (limit > 0 && _bytes + growth > limit)
+        if (limit > 0 && growth > 0 && _bytes + growth > limit)
         {
             throw new StoreFullException(limit, _bytes, growth);
         }

@@ -70,6 +70,49 @@ public sealed class InMemoryStoreTests
     }
 
     [Fact]
+    public void Write_AtTheLimit_ABatchThatReleasesMoreThanItAdds_IsAccepted_OneThatGrowsIsNot()
+    {
+        using var store = new InMemoryStore(new InMemoryStoreOptions { MemoryLimitBytes = 8 * 1024 });
+        var p = store.GetOrCreatePartition("a");
+        var filled = 0;
+        Assert.Throws<StoreFullException>(() =>
+        {
+            for (; filled < 1000; filled++)
+            {
+                p.Put(Key(filled), new byte[500]);
+            }
+        });
+
+        // A checkpoint as the message store writes it: the new checkpoint value and the removal of what it delivered.
+        using (var checkpoint = store.CreateWriteBatch())
+        {
+            checkpoint.Put(p, Key(-1), new byte[1000]); // more than the room left, less than the two removals release
+            checkpoint.Remove(p, Key(0));
+            checkpoint.Remove(p, Key(1));
+            store.Write(checkpoint);
+        }
+
+        Assert.False(p.Contains(Key(0)));
+        Assert.True(p.Contains(Key(-1)));
+
+        // Full again; overwriting a value with one of the same size adds nothing: accepted at the limit.
+        Assert.Throws<StoreFullException>(() =>
+        {
+            for (; filled < 1000; filled++)
+            {
+                p.Put(Key(filled), new byte[500]);
+            }
+        });
+        p.Put(Key(2), new byte[500]);
+
+        using var grows = store.CreateWriteBatch();
+        grows.Put(p, Key(5000), new byte[4000]);
+        grows.Remove(p, Key(3));
+        Assert.Throws<StoreFullException>(() => store.Write(grows));
+        Assert.True(p.Contains(Key(3)));
+    }
+
+    [Fact]
     public void BytesHeld_AfterPutsAndRemoves_ReturnsToZero()
     {
         using var store = new InMemoryStore();
