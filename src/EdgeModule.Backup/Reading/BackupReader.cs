@@ -116,6 +116,11 @@ public sealed partial class BackupReader : IDisposable
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         while (true)
         {
+            if (_runLeft > 0)
+            {
+                return NextRunEntry(); // the next key of the run frame last read: no frame to read
+            }
+
             if (_state == State.Ended)
             {
                 return BackupEntryKind.End;
@@ -187,6 +192,12 @@ public sealed partial class BackupReader : IDisposable
             case FrameType.Remove when _state == State.InPartition && _segmentKind == BackupFormat.SegmentKindDelta:
                 ReadRemove(payload);
                 return BackupEntryKind.Remove;
+            case FrameType.RecordRun when _state == State.InPartition && RunsAllowed:
+                return StartRecordRun(payload);
+            case FrameType.RemoveRun when _state == State.InPartition && RunsAllowed:
+                return StartRemoveRun(payload);
+            case FrameType.RecordRun or FrameType.RemoveRun when Header is not null && Header.FormatVersion < BackupFormat.FirstRunVersion:
+                throw Corrupt($"a run frame (type 0x{(byte)type:X2}) is not allowed in a format version {Header.FormatVersion} file");
             case FrameType.DropPartition when _state is State.InSegment or State.InPartition && _segmentKind == BackupFormat.SegmentKindDelta:
                 DropPartition(payload);
                 return BackupEntryKind.DropPartition;
@@ -215,7 +226,7 @@ public sealed partial class BackupReader : IDisposable
             throw new BackupVersionNotSupportedException(_path, version, BackupFormat.CurrentVersion);
         }
 
-        _ = r.U16(); // flags: none defined in versions 1 and 2
+        _ = r.U16(); // flags: none defined in versions 1 to 3
         var created = r.I64();
         var generation = r.I64();
         var sequence = r.I64();
