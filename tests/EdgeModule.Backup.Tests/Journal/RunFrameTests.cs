@@ -137,6 +137,37 @@ public sealed class RunFrameTests : IDisposable
     }
 
     [Fact]
+    public void Delta_MessageStoreLayout_SavesTheFramingAndKeyOfAllButTheFirstKeyOfARun()
+    {
+        // 1,000 messages (a 1,100-byte record and a 21-byte queue entry under u64 keys) stored, then removed. Plain
+        // frames spend 9 B of framing, the key and its length on each: 18 + 18 + 17 + 17 B a message; runs about 2 + 1.
+        long plain = 0, runs = 0;
+        WriteBothPaths(
+            _ => { },
+            store =>
+            {
+                var records = store.GetOrCreatePartition("mq.messages");
+                var queue = store.GetOrCreatePartition("mq.queue.up");
+                for (var n = 1; n <= 1000; n++)
+                {
+                    records.Put(JournalFiles.U64(n), Value(1100));
+                    queue.Put(JournalFiles.U64(n), Value(21));
+                }
+            },
+            (p, r) => (plain, runs) = (plain + p, runs + r),
+            drainAfter: store =>
+            {
+                for (var n = 1; n <= 1000; n++)
+                {
+                    store.GetPartition("mq.messages").Remove(JournalFiles.U64(n));
+                    store.GetPartition("mq.queue.up").Remove(JournalFiles.U64(n));
+                }
+            });
+
+        Assert.InRange((plain - runs) / 1000.0, 66, 67);
+    }
+
+    [Fact]
     public void Journal_MessageStoreLoad_RestoresInMemoryAndRocksDb_AndUpToEverySequence()
     {
         // Each flush: a run of new messages and queue entries, and the removal of the previous flush's.
@@ -249,10 +280,12 @@ public sealed class RunFrameTests : IDisposable
     }
 
     /// <summary>
-    /// Fills a store, backs it up, changes it and appends the change set twice: with run frames and as plain frames.
-    /// Both must read as the same entries with the same counts and restore to the store; returns the file with runs.
+    /// Fills a store, backs it up, changes it and appends the change set twice: with run frames and as plain frames
+    /// (then the same for <paramref name="drainAfter"/>, when given). Both must read as the same entries with the same
+    /// counts and restore to the store; returns the file with runs. <paramref name="sizes"/> gets each delta's bytes.
     /// </summary>
-    private string WriteBothPaths(Action<IKeyValueStore> fill, Action<IKeyValueStore> change)
+    private string WriteBothPaths(
+        Action<IKeyValueStore> fill, Action<IKeyValueStore> change, Action<long, long>? sizes = null, Action<IKeyValueStore>? drainAfter = null)
     {
         using var store = new InMemoryStore();
         fill(store);
@@ -260,23 +293,29 @@ public sealed class RunFrameTests : IDisposable
         var runs = new BackupManager(new BackupOptions { Folder = _folder.Sub("runs") }).Backup(store, cancellationToken: Ct).Path;
         var plain = Path.Combine(_folder.Sub("plain"), Path.GetFileName(runs));
         File.Copy(runs, plain);
-        change(store);
-        var changes = tracker.Drain();
+        var deltas = 0;
+        foreach (var step in drainAfter is null ? [change] : new[] { change, drainAfter })
+        {
+            step(store);
+            var changes = tracker.Drain();
+            var runBytes = JournalFiles.WriteDelta(runs, changes, DateTimeOffset.UtcNow, runFrames: true);
+            var plainBytes = JournalFiles.WriteDelta(plain, changes, DateTimeOffset.UtcNow, runFrames: false);
+            Assert.True(runBytes <= plainBytes, $"{runBytes} > {plainBytes}");
+            sizes?.Invoke(plainBytes, runBytes);
+            deltas++;
+            var withRuns = BackupVerifier.Verify(runs, Ct);
+            Assert.Equal(changes.KeyCount, withRuns.LastCommit!.Records);
+            Assert.Equal(changes.Bytes, withRuns.LastCommit.RecordBytes);
+        }
 
-        var runBytes = JournalFiles.WriteDelta(runs, changes, DateTimeOffset.UtcNow, runFrames: true);
-        var plainBytes = JournalFiles.WriteDelta(plain, changes, DateTimeOffset.UtcNow, runFrames: false);
-
-        var (withRuns, withoutRuns) = (BackupVerifier.Verify(runs, Ct), BackupVerifier.Verify(plain, Ct));
-        Assert.True(withRuns.Sound, withRuns.Reason);
-        Assert.True(withoutRuns.Sound, withoutRuns.Reason);
-        Assert.Equal(1, withRuns.Deltas);
+        var (sound, soundPlain) = (BackupVerifier.Verify(runs, Ct), BackupVerifier.Verify(plain, Ct));
+        Assert.True(sound.Sound, sound.Reason);
+        Assert.True(soundPlain.Sound, soundPlain.Reason);
+        Assert.Equal(deltas, sound.Deltas);
         Assert.Equal(
-            (withoutRuns.Partitions, withoutRuns.Records, withoutRuns.RecordBytes, withoutRuns.LongestKey, withoutRuns.LongestValue),
-            (withRuns.Partitions, withRuns.Records, withRuns.RecordBytes, withRuns.LongestKey, withRuns.LongestValue));
-        Assert.Equal(changes.KeyCount, withRuns.LastCommit!.Records);
-        Assert.Equal(changes.Bytes, withRuns.LastCommit.RecordBytes);
+            (soundPlain.Partitions, soundPlain.Records, soundPlain.RecordBytes, soundPlain.LongestKey, soundPlain.LongestValue),
+            (sound.Partitions, sound.Records, sound.RecordBytes, sound.LongestKey, sound.LongestValue));
         Assert.Equal(DeltaFormatTests.DeltaEntries(plain), DeltaFormatTests.DeltaEntries(runs));
-        Assert.True(runBytes <= plainBytes, $"{runBytes} > {plainBytes}");
         foreach (var path in new[] { runs, plain })
         {
             using var restored = new InMemoryStore();
