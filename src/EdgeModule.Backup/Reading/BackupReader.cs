@@ -15,6 +15,7 @@ namespace EdgeModule.Backup;
 /// <see cref="BackupVersionNotSupportedException"/>.
 /// </summary>
 /// <remarks>
+/// A run frame (format version 3) is handed out one key at a time, as the entries of the plain frames it stands for.
 /// <see cref="Key"/> and <see cref="Value"/> are views into the read buffer, valid until the next <see cref="Read"/>
 /// (the same contract as a storage cursor). Records are handed out before their segment's commit frame is checked:
 /// a caller that must not act on unverified data reads the whole file first (<see cref="BackupVerifier"/>), or acts in
@@ -71,7 +72,7 @@ public sealed partial class BackupReader : IDisposable
 
     public ReadOnlySpan<byte> Value => _valueView.Span;
 
-    /// <summary>The file offset of the entry last returned by <see cref="Read"/>.</summary>
+    /// <summary>The file offset of the entry last returned by <see cref="Read"/> (for a key of a run frame: the run frame's).</summary>
     public long EntryOffset { get; private set; }
 
     /// <summary>The end of the last commit frame: the sound prefix that a restore of a prefix could use.</summary>

@@ -256,6 +256,35 @@ public sealed class RunFrameTests : IDisposable
         StoreContent.AssertEqual(StoreContent.Read(store), again);
     }
 
+    [Fact]
+    public async Task Journal_CompactingAVersion2Generation_WritesVersion3WithRunsFromThenOn()
+    {
+        File.Copy(Path.Combine(BackupFiles.GoldenFolder(), "v2-deltas.ebk"), Path.Combine(_folder.Path, "backup-000000000001.ebk"));
+        var manager = new BackupManager(new BackupOptions { Folder = _folder.Path });
+        using var store = new InMemoryStore();
+        var restored = manager.Restore(store, Ct);
+        var old = restored.AppendPoint!.Path;
+
+        using (var journal = BackupJournal.Start(manager, store, restored.AppendPoint, new BackupJournalOptions { MaxDeltas = 3 }, cancellationToken: Ct))
+        {
+            PutAll(store.GetOrCreatePartition("mq.messages"), [1, 2, 3, 4]);
+            journal.Flush(Ct); // the third delta of the version-2 file: compaction is due
+            Assert.True(journal.CompactIfDue());
+            await journal.Compaction.WaitAsync(TimeSpan.FromMinutes(1), Ct);
+            PutAll(store.GetPartition("mq.messages"), [5, 6, 7, 8]);
+            journal.Flush(Ct);
+            Assert.NotEqual(old, journal.CurrentPath);
+            Assert.Equal(BackupFormat.CurrentVersion, BackupVerifier.Verify(journal.CurrentPath!, Ct).Header!.FormatVersion);
+            Assert.Contains(FrameType.RecordRun, FrameFile.Read(journal.CurrentPath!).Frames.ConvertAll(f => f.Type));
+        }
+
+        Assert.Equal(2, BackupVerifier.Verify(old, Ct).Header!.FormatVersion);
+        Assert.DoesNotContain(FrameType.RecordRun, FrameFile.Read(old).Frames.ConvertAll(f => f.Type));
+        using var again = new InMemoryStore();
+        manager.Restore(again, Ct);
+        StoreContent.AssertEqual(StoreContent.Read(store), again);
+    }
+
     private static void PutAll(IPartition partition, int[] keys, int valueBytes = 5)
     {
         foreach (var i in keys)
