@@ -232,17 +232,17 @@ public sealed class DeltaFormatTests
     public void Verify_DeltaInVersion1File_IsCorrupt()
     {
         using var folder = new TempFolder();
-        var bytes = File.ReadAllBytes(GoldenPath);
-        // Claim version 1 and fix the header frame's CRC: the deltas are then not allowed.
-        BitConverter.GetBytes((ushort)1).CopyTo(bytes, BackupFormat.VersionFileOffset);
-        var headerLength = BitConverter.ToInt32(bytes, 0) + BackupFormat.FrameHeaderSize;
-        BitConverter.GetBytes(Crc32C.Compute(bytes.AsSpan(0, headerLength))).CopyTo(bytes, headerLength);
+        // Claim version 1 and seal the file again (header CRC and the commits' digests): only the rule can fail.
+        var file = FrameFile.Read(GoldenPath);
+        file.SetVersion(1);
         var path = Path.Combine(folder.Path, "v1-with-deltas.ebk");
-        File.WriteAllBytes(path, bytes);
+        file.Write(path);
 
         var result = BackupVerifier.Verify(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(BackupProblem.Corrupt, result.Problem);
+        Assert.Equal(CommitEnds(GoldenPath)[0], result.FirstBadOffset);
+        Assert.Contains("segment kind 2 is not supported by format version 1", result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
