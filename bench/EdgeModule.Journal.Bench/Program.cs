@@ -10,7 +10,8 @@ using EdgeModule.Storage.RocksDb;
 //  1. shutdown of a store holding --store-mb of queued messages after steady load: FlushFinal vs a full backup;
 //  2. bytes written by the process (/proc/self/io write_bytes) while the journal runs idle for --idle seconds;
 //  3. disk bytes per 1 KB message at --rate msg/s for --seconds, memory + journal vs RocksDB, upstream up
-//     (each message removed 100 messages later) and upstream down then drained.
+//     (each message removed 100 messages later) and upstream down then drained;
+//  5. delta bytes per message in the message store's layout, run frames (format version 3) vs plain frames.
 // Usage: dotnet run -c Release --project bench/EdgeModule.Journal.Bench -- [--dir /path] [--store-mb 1024]
 //        [--rate 1000] [--seconds 20] [--idle 10] [--out report.md]
 var folder = Path.GetTempPath();
@@ -45,6 +46,21 @@ var lines = new List<string>
 };
 try
 {
+    // 5 (exact, not timed, so first): what run frames save on the message store's consecutive keys.
+    lines.Add("## Delta bytes per message, message store layout");
+    lines.Add("");
+    lines.Add("| one delta stores N messages (record in `mq.messages`, 21 B entry in `mq.queue.up`, u64 big-endian keys), the next removes them | plain frames (version 2) | run frames (version 3) | saved | ratio |");
+    lines.Add("|---|---|---|---|---|");
+    foreach (var (count, recordBytes) in new[] { (1000, 1100), (60_000, 1100), (1000, 200) })
+    {
+        var (plain, runs) = DeltaBytes.Measure(work.FullName, count, recordBytes);
+        lines.Add(string.Create(inv, $"| {count:N0} × {recordBytes:N0} B records | {(double)plain / count:F1} B/msg | {(double)runs / count:F1} B/msg | {(double)(plain - runs) / count:F1} B/msg | **{(double)runs / plain:F3}** |"));
+    }
+
+    lines.Add("");
+    lines.Add("Both columns are the two deltas' bytes, framing, partition frames, segment start and commit included, divided by N.");
+    lines.Add("");
+
     // 1 + 2: shutdown and idle.
     var journalFolder = work.CreateSubdirectory("journal").FullName;
     var fullFolder = work.CreateSubdirectory("full").FullName;

@@ -55,6 +55,7 @@ internal sealed partial class Module : IDisposable
             ["UpstreamMqttClientId"] = BenchContext.DeviceId + "/" + name + "-upstream",
             ["MaxStoreSizeBytes"] = (4L << 30).ToString(CultureInfo.InvariantCulture),
             ["StatsIntervalSecs"] = "1",
+            ["MetricsPort"] = "0", // two modules run at once in parts 2-3: both would want :9600
         };
         foreach (var (k, v) in extra)
         {

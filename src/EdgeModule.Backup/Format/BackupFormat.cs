@@ -6,10 +6,19 @@ namespace EdgeModule.Backup.Format;
 public static class BackupFormat
 {
     /// <summary>The format version this library writes, and the newest it can read.</summary>
-    public const ushort CurrentVersion = 2;
+    public const ushort CurrentVersion = 3;
 
     /// <summary>The first version with delta segments (<see cref="SegmentKindDelta"/>, Remove and DropPartition frames).</summary>
     public const ushort FirstDeltaVersion = 2;
+
+    /// <summary>The first version with run frames (<see cref="FrameType.RecordRun"/>, <see cref="FrameType.RemoveRun"/>) in delta segments.</summary>
+    public const ushort FirstRunVersion = 3;
+
+    /// <summary>
+    /// The most key bytes one run frame stands for (its key count times its key length; 8,192 keys of 8 bytes). A
+    /// reader checks it, so that a frame of a few bytes never expands into more keys than this to stage.
+    /// </summary>
+    public const int MaxRunKeyBytes = 64 << 10;
 
     /// <summary>Bytes before a frame's payload: u32 payload length, u8 type.</summary>
     public const int FrameHeaderSize = 5;

@@ -13,6 +13,9 @@ namespace EdgeModule.Backup.Journal;
 /// sequential write at the end of the sound prefix and one fdatasync; only then is it counted (end, digest, sequence).
 /// </summary>
 /// <remarks>
+/// Deltas are written in the file's own format version: a version-2 generation the journal continues after an upgrade
+/// gets plain frames only (no run frames, which version 2 does not have), so it stays a valid version-2 file and is not
+/// rewritten just for the upgrade; the next full generation is version 3.
 /// A file that ends in a torn tail (a crash during an append) is first made clean: the tail is copied into the
 /// quarantine folder and made durable there, and only then is the file cut back to its sound prefix, so no byte that
 /// was ever the only copy of something is deleted. A failed append cuts the file back to where it was (best effort;
@@ -60,6 +63,9 @@ internal sealed class JournalFile : IDisposable
     /// <summary>Key and value bytes of every record and removed key in the file: live and dead.</summary>
     public long RecordBytes { get; private set; }
 
+    /// <summary>The file's format version, which its deltas are written in: a generation this build wrote has the current one.</summary>
+    public int FormatVersion { get; private init; } = BackupFormat.CurrentVersion;
+
     /// <summary>Delta segments appended through this instance.</summary>
     public int DeltasAppended { get; private set; }
 
@@ -94,6 +100,7 @@ internal sealed class JournalFile : IDisposable
                 handle, true, point.Path, point.Generation, point.SoundBytes, point.DigestState, point.LastSegmentIndex, point.LastSequence, faultHook)
             {
                 RecordBytes = point.RecordBytes,
+                FormatVersion = point.FormatVersion,
             };
         }
         catch
@@ -140,7 +147,8 @@ internal sealed class JournalFile : IDisposable
             uint digestState;
             using (var frames = new FrameWriter(_handle, start, bufferSize, static () => { }, _faultHook, directIo: false, DigestState))
             {
-                totals = DeltaWriter.Write(frames, changes, LastIndex + 1, LastSequence, created, () => time.GetElapsedTime(started));
+                totals = DeltaWriter.Write(
+                    frames, changes, LastIndex + 1, LastSequence, created, () => time.GetElapsedTime(started), FormatVersion >= BackupFormat.FirstRunVersion);
                 frames.Complete();
                 digestState = frames.CompleteDigestState();
             }

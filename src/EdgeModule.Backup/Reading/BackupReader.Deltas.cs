@@ -3,7 +3,7 @@ using EdgeModule.Storage;
 
 namespace EdgeModule.Backup;
 
-/// <summary>The frames only delta segments hold (format version 2): DropPartition and Remove.</summary>
+/// <summary>The frames only delta segments hold (from format version 2): DropPartition and Remove; the run frames of version 3 are in BackupReader.Runs.cs.</summary>
 public sealed partial class BackupReader
 {
     private void DropPartition(ReadOnlySpan<byte> payload)

@@ -15,6 +15,7 @@ namespace EdgeModule.Backup;
 /// <see cref="BackupVersionNotSupportedException"/>.
 /// </summary>
 /// <remarks>
+/// A run frame (format version 3) is handed out one key at a time, as the entries of the plain frames it stands for.
 /// <see cref="Key"/> and <see cref="Value"/> are views into the read buffer, valid until the next <see cref="Read"/>
 /// (the same contract as a storage cursor). Records are handed out before their segment's commit frame is checked:
 /// a caller that must not act on unverified data reads the whole file first (<see cref="BackupVerifier"/>), or acts in
@@ -71,7 +72,7 @@ public sealed partial class BackupReader : IDisposable
 
     public ReadOnlySpan<byte> Value => _valueView.Span;
 
-    /// <summary>The file offset of the entry last returned by <see cref="Read"/>.</summary>
+    /// <summary>The file offset of the entry last returned by <see cref="Read"/> (for a key of a run frame: the run frame's).</summary>
     public long EntryOffset { get; private set; }
 
     /// <summary>The end of the last commit frame: the sound prefix that a restore of a prefix could use.</summary>
@@ -116,6 +117,11 @@ public sealed partial class BackupReader : IDisposable
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         while (true)
         {
+            if (_runLeft > 0)
+            {
+                return NextRunEntry(); // the next key of the run frame last read: no frame to read
+            }
+
             if (_state == State.Ended)
             {
                 return BackupEntryKind.End;
@@ -187,6 +193,12 @@ public sealed partial class BackupReader : IDisposable
             case FrameType.Remove when _state == State.InPartition && _segmentKind == BackupFormat.SegmentKindDelta:
                 ReadRemove(payload);
                 return BackupEntryKind.Remove;
+            case FrameType.RecordRun when _state == State.InPartition && RunsAllowed:
+                return StartRecordRun(payload);
+            case FrameType.RemoveRun when _state == State.InPartition && RunsAllowed:
+                return StartRemoveRun(payload);
+            case FrameType.RecordRun or FrameType.RemoveRun when Header is not null && Header.FormatVersion < BackupFormat.FirstRunVersion:
+                throw Corrupt($"a run frame (type 0x{(byte)type:X2}) is not allowed in a format version {Header.FormatVersion} file");
             case FrameType.DropPartition when _state is State.InSegment or State.InPartition && _segmentKind == BackupFormat.SegmentKindDelta:
                 DropPartition(payload);
                 return BackupEntryKind.DropPartition;
@@ -215,7 +227,7 @@ public sealed partial class BackupReader : IDisposable
             throw new BackupVersionNotSupportedException(_path, version, BackupFormat.CurrentVersion);
         }
 
-        _ = r.U16(); // flags: none defined in versions 1 and 2
+        _ = r.U16(); // flags: none defined in versions 1 to 3
         var created = r.I64();
         var generation = r.I64();
         var sequence = r.I64();
@@ -320,39 +332,6 @@ public sealed partial class BackupReader : IDisposable
         _previousKeyLength = -1;
         _segmentPartitions++;
         _state = State.InPartition;
-    }
-
-    private void CheckKeyOrder(ReadOnlySpan<byte> key)
-    {
-        if (_previousKeyLength >= 0 && key.SequenceCompareTo(_previousKey.AsSpan(0, _previousKeyLength)) <= 0)
-        {
-            throw Corrupt("the record's key does not sort after the previous key of its partition");
-        }
-
-        if (_previousKey.Length < key.Length)
-        {
-            _previousKey = new byte[Math.Max(key.Length, _previousKey.Length * 2)];
-        }
-
-        key.CopyTo(_previousKey);
-        _previousKeyLength = key.Length;
-    }
-
-    private void ReadRecord(ReadOnlySpan<byte> payload)
-    {
-        if (!VarInt.TryRead(payload, out var keyLength, out var size) || keyLength > payload.Length - size)
-        {
-            throw Corrupt("the record frame's key length is malformed");
-        }
-
-        CheckKeyOrder(payload.Slice(size, (int)keyLength));
-
-        // Views into the frame reader's buffer: valid until the next Read, like a storage cursor's.
-        var frame = _frames.LastPayload;
-        _keyView = frame.Slice(size, (int)keyLength);
-        _valueView = frame[(size + (int)keyLength)..];
-        _segmentRecords++;
-        _segmentRecordBytes += payload.Length - size;
     }
 
     private void Commit(ReadOnlySpan<byte> payload)

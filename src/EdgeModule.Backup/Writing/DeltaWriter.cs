@@ -6,17 +6,22 @@ using EdgeModule.Storage.InMemory;
 namespace EdgeModule.Backup.Writing;
 
 /// <summary>
-/// Writes one delta segment (format version 2): SegmentStart(kind=delta), then per changed partition in ordinal order
-/// an optional DropPartition frame and, when the partition exists afterwards, its Partition frame followed by its
-/// changed keys in key order as Record (new value) or Remove frames, then the Commit.
+/// Writes one delta segment: SegmentStart(kind=delta), then per changed partition in ordinal order an optional
+/// DropPartition frame and, when the partition exists afterwards, its Partition frame followed by its changed keys in
+/// key order as Record (new value) or Remove frames, then the Commit. With run frames (format version 3) consecutive
+/// keys of the same kind are coalesced into RecordRun and RemoveRun frames (DeltaWriter.Runs.cs).
 /// </summary>
-internal static class DeltaWriter
+internal static partial class DeltaWriter
 {
     /// <summary>What went into the file: the counts the commit frame records, and the segment's bytes.</summary>
     internal readonly record struct Totals(long Partitions, long Records, long RecordBytes, long SegmentBytes);
 
+    /// <summary>
+    /// Writes <paramref name="changes"/> as segment <paramref name="index"/>. <paramref name="runFrames"/> is false for a
+    /// file of a version before <see cref="BackupFormat.FirstRunVersion"/>, which must get plain frames only.
+    /// </summary>
     public static Totals Write(
-        FrameWriter frames, InMemoryChangeSet changes, int index, long baseSequence, DateTimeOffset created, Func<TimeSpan> elapsed)
+        FrameWriter frames, InMemoryChangeSet changes, int index, long baseSequence, DateTimeOffset created, Func<TimeSpan> elapsed, bool runFrames)
     {
         var segmentStart = frames.Position;
         WriteSegmentStart(frames, BackupFormat.SegmentKindDelta, index, created, changes.Sequence, baseSequence);
@@ -39,19 +44,31 @@ internal static class DeltaWriter
 
             frames.WriteFrame(FrameType.Partition, nameBuffer[..(2 + length)]);
             partitions++;
-            foreach (var change in partition.Keys)
+            var keys = partition.Keys;
+            for (var i = 0; i < keys.Count;)
             {
-                if (change.Value is { } value)
+                // Two keys or more make a run frame; a single key stays a plain frame, which is smaller.
+                long payload = 0;
+                var end = runFrames ? RunEnd(keys, i, out payload) : i + 1;
+                if (end - i > 1)
                 {
-                    frames.WriteRecord(change.Key, value);
+                    WriteRun(frames, keys, i, end, payload);
+                }
+                else if (keys[i].Value is { } value)
+                {
+                    frames.WriteRecord(keys[i].Key, value);
                 }
                 else
                 {
-                    frames.WriteFrame(FrameType.Remove, change.Key);
+                    frames.WriteFrame(FrameType.Remove, keys[i].Key);
                 }
 
-                records++;
-                recordBytes += change.Size;
+                // Each key counts as the frame of its own it would have had: the counts mean the same in every version.
+                for (; i < end; i++)
+                {
+                    records++;
+                    recordBytes += keys[i].Size;
+                }
             }
         }
 

@@ -89,13 +89,14 @@ public sealed class CorruptionTests : IDisposable
     [Fact]
     public void Verify_NewerFormatVersion_ReportsUnsupportedVersionNotCorrupt()
     {
-        var path = Path.Combine(_folder.Path, "v2.ebk");
-        File.WriteAllBytes(path, WithVersion(_original, 3));
+        var newer = (ushort)(Backup.Format.BackupFormat.CurrentVersion + 1);
+        var path = Path.Combine(_folder.Path, $"v{newer}.ebk");
+        File.WriteAllBytes(path, WithVersion(_original, newer));
 
         var result = BackupVerifier.Verify(path, TestContext.Current.CancellationToken);
 
         Assert.Equal(BackupProblem.UnsupportedVersion, result.Problem);
-        Assert.Contains("version 3", result.Reason, StringComparison.Ordinal);
+        Assert.Contains($"version {newer}", result.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Format;
 using EdgeModule.Backup.Internal;
 using EdgeModule.Backup.Journal;
 using EdgeModule.Backup.Tests.Support;
@@ -229,7 +230,7 @@ public sealed class BackupJournalTests : IDisposable
     }
 
     [Fact]
-    public void Start_OnVersion1Generation_WritesAFullVersion2Generation()
+    public void Start_OnVersion1Generation_WritesAFullGenerationOfTheCurrentVersion()
     {
         File.Copy(Path.Combine(BackupFiles.GoldenFolder(), "v1-small.ebk"), Path.Combine(_folder.Path, "backup-000000000001.ebk"));
         using var store = new InMemoryStore();
@@ -239,7 +240,7 @@ public sealed class BackupJournalTests : IDisposable
         using var journal = BackupJournal.Start(Manager(), store, result.AppendPoint, cancellationToken: Ct);
 
         Assert.Equal(2, journal.InitialGeneration!.Generation);
-        Assert.Equal(2, BackupVerifier.Verify(journal.CurrentPath!, Ct).Header!.FormatVersion);
+        Assert.Equal(BackupFormat.CurrentVersion, BackupVerifier.Verify(journal.CurrentPath!, Ct).Header!.FormatVersion);
         store.GetPartition("alpha").Put("z"u8.ToArray(), [1]);
         journal.Flush(Ct);
         AssertRestoresTo(store);

@@ -1,3 +1,4 @@
+using EdgeModule.Backup.Format;
 using EdgeModule.Backup.Journal;
 using EdgeModule.Backup.Tests.Support;
 using EdgeModule.Storage.InMemory;
@@ -8,7 +9,8 @@ namespace EdgeModule.Backup.Tests.Journal;
 /// <summary>
 /// A kill or a power cut mid-append leaves a torn last delta. At every byte offset: the restore gives the state of the
 /// last sound delta and reports the dropped bytes, and a journal continuing the file first sets the torn bytes aside
-/// in quarantine (never deleted), then appends after the sound prefix.
+/// in quarantine (never deleted), then appends after the sound prefix. The deltas hold run frames, so a tear inside a
+/// run (between its values) is covered too.
 /// </summary>
 public sealed class TornTailTests : IDisposable
 {
@@ -21,7 +23,7 @@ public sealed class TornTailTests : IDisposable
     [Fact]
     public void Restore_TornLastDeltaAtEveryOffset_RestoresSoundPrefix_AndJournalContinuesAfterIt()
     {
-        // A generation with a base and three deltas; the state after each commit.
+        // A generation with a base and three deltas, with run frames of records and of removals; the state after each commit.
         var source = _folder.Sub("source");
         var states = new List<SortedDictionary<string, List<(byte[] Key, byte[] Value)>>>();
         string path;
@@ -32,19 +34,31 @@ public sealed class TornTailTests : IDisposable
             using var journal = BackupJournal.Start(new BackupManager(new BackupOptions { Folder = source }), store, null, cancellationToken: Ct);
             path = journal.CurrentPath!;
             states.Add(StoreContent.Read(store));
-            p.Put(Key(1), Value(30, 1));
+            for (var i = 1; i <= 4; i++)
+            {
+                p.Put(Key(i), Value(6 * i, (byte)i));
+            }
+
             p.Remove(Key(0));
             journal.Flush(Ct);
             states.Add(StoreContent.Read(store));
-            store.GetOrCreatePartition("second").Put(Key(2), Value(3, 2));
+            var second = store.GetOrCreatePartition("second");
+            second.Put(Key(2), Value(3, 2));
+            second.Put(Key(3), Value(0));
             journal.Flush(Ct);
             states.Add(StoreContent.Read(store));
             store.DropPartition("second");
             p.Put(Key(1), Value(40, 3));
+            p.Remove(Key(2));
+            p.Remove(Key(3));
+            p.Remove(Key(4));
             journal.Flush(Ct);
             states.Add(StoreContent.Read(store));
         }
 
+        var types = FrameFile.Read(path).Frames.ConvertAll(f => f.Type);
+        Assert.Equal(2, types.Count(t => t == FrameType.RecordRun));
+        Assert.Single(types, t => t == FrameType.RemoveRun);
         var bytes = File.ReadAllBytes(path);
         var commits = DeltaFormatTests.CommitEnds(path);
         for (var length = (int)commits[0]; length <= bytes.Length; length++)
