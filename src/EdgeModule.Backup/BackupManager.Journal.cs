@@ -175,6 +175,7 @@ public sealed partial class BackupManager
             Elapsed = _time.GetElapsedTime(started),
             DeltasApplied = replayed.DeltasApplied,
             DroppedTailBytes = verification.DroppedTailBytes,
+            CommitsAfterDamage = verification.CommitsAfterDamage,
         };
     }
 }

@@ -99,6 +99,7 @@ public sealed partial class BackupManager
                 AppendPoint = Journal.BackupAppendPoint.From(verification),
                 DeltasApplied = replayed.DeltasApplied,
                 DroppedTailBytes = verification.DroppedTailBytes,
+                CommitsAfterDamage = verification.CommitsAfterDamage,
             };
         }
 

@@ -51,6 +51,9 @@ public sealed record RestoreResult
     /// </summary>
     public long DroppedTailBytes { get; init; }
 
+    /// <summary>Later deltas found intact after the dropped bytes: the tail was damage, not a tear (see <see cref="BackupVerification.CommitsAfterDamage"/>).</summary>
+    public int CommitsAfterDamage { get; init; }
+
     /// <summary>Temp files of a writer that was killed, deleted before restoring.</summary>
     public IReadOnlyList<string> LeftoversDeleted { get; init; } = [];
 }

@@ -92,7 +92,12 @@ public static class BackupInspector
                     output.WriteLine(string.Create(inv, $"  base {v.BaseBytes} bytes, {v.Deltas} delta(s)"));
                 }
 
-                if (v.DroppedTailBytes > 0)
+                if (v.DamagedBeforeTail)
+                {
+                    // Later segments are intact: a segment made durable was damaged afterwards, not an append cut short.
+                    output.WriteLine(string.Create(inv, $"  DAMAGED DELTAS: {v.DroppedTailBytes} bytes after the last sound commit at offset {v.SoundBytes} ({v.Reason}), {v.CommitsAfterDamage} later delta(s) intact after the damage; a restore stops before it and loses them"));
+                }
+                else if (v.DroppedTailBytes > 0)
                 {
                     // A journal append cut short: not damage, what the journal had made durable ends at the last commit.
                     output.WriteLine(string.Create(inv, $"  torn tail: {v.DroppedTailBytes} bytes after the last commit at offset {v.SoundBytes} ({v.Reason}); a restore drops them"));

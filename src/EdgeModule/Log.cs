@@ -58,6 +58,10 @@ internal static partial class Log
         "The journal of {Path} ended in a torn delta ({Bytes} bytes, the normal trace of a kill or a power cut mid-append): everything before it was restored; the torn bytes were copied to {Copy}")]
     public static partial void JournalTornTail(ILogger logger, string path, long bytes, string copy);
 
+    [LoggerMessage(219, LogLevel.Error,
+        "The journal of {Path} is damaged inside its deltas, not torn: {Later} later delta(s) were intact after the damage and are lost with it ({Bytes} bytes dropped, copied to {Copy}); the state before the damage was restored. Check the storage device")]
+    public static partial void JournalDamagedDeltas(ILogger logger, string path, long bytes, int later, string copy);
+
     [LoggerMessage(215, LogLevel.Warning, "A journal flush failed ({Reason}); its changes stay unprotected until a flush succeeds, retried every interval")]
     public static partial void JournalFlushFailed(ILogger logger, string reason, Exception exception);
 

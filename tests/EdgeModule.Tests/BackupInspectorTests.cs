@@ -151,6 +151,25 @@ public sealed class BackupInspectorTests : IDisposable
         Assert.True(verification.Deltas > 0);
     }
 
+    [Fact]
+    public void Run_JournalFileDamagedInItsFirstDelta_SaysDamagedDeltasNotTornTail()
+    {
+        var path = Path.Combine(_folder.FullName, "backup-000000000001.ebk");
+        File.Copy(Path.Combine(GoldenFolder(), "v2-deltas.ebk"), path);
+        var baseBytes = BackupVerifier.Verify(path, TestContext.Current.CancellationToken).BaseBytes;
+        var bytes = File.ReadAllBytes(path);
+        bytes[baseBytes + 20] ^= 0x01; // inside the first delta; the second stays intact after it
+        File.WriteAllBytes(path, bytes);
+        var output = new StringWriter();
+
+        Assert.Equal(0, BackupInspector.Run([path], output));
+
+        var text = output.ToString();
+        Assert.Contains($"DAMAGED DELTAS: {bytes.Length - baseBytes} bytes after the last sound commit at offset {baseBytes}", text, StringComparison.Ordinal);
+        Assert.Contains("1 later delta(s) intact after the damage", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("torn tail", text, StringComparison.Ordinal);
+    }
+
     private static string GoldenFolder([CallerFilePath] string thisFile = "") =>
         Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "EdgeModule.Backup.Tests", "Golden");
 }

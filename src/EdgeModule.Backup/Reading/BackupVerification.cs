@@ -56,6 +56,16 @@ public sealed record BackupVerification
     /// </summary>
     public long DroppedTailBytes { get; init; }
 
+    /// <summary>
+    /// Intact commits of later segments found inside the dropped tail: the tail is then <b>damage</b> (a segment made
+    /// durable was damaged afterwards, and the segments after it are lost with it), not a torn append, which can only
+    /// leave the segment being appended. 0 for a torn tail or a file without one.
+    /// </summary>
+    public int CommitsAfterDamage { get; init; }
+
+    /// <summary>The dropped tail is damage to durable deltas rather than a torn append (<see cref="CommitsAfterDamage"/>).</summary>
+    public bool DamagedBeforeTail => CommitsAfterDamage > 0;
+
     /// <summary>The digest state just after the last sound commit frame: where a journal appending to the file continues.</summary>
     internal uint CommittedDigestState { get; init; }
 

@@ -64,6 +64,7 @@ public static class BackupVerifier
                         FirstBadOffset = ex.Offset,
                         Reason = ex.Reason,
                         DroppedTailBytes = reader.FileLength - reader.CommittedOffset,
+                        CommitsAfterDamage = LaterCommitScan.CountLaterCommits(path, reader.CommittedOffset, reader.CommittedSegments, cancellationToken),
                     };
                 }
                 catch (BackupCorruptException ex)

@@ -90,6 +90,7 @@ public sealed class SnapshotCatalog : IDisposable
     /// <summary>The listing's <c>state</c> of a verified file.</summary>
     public static string Describe(BackupVerification verification) => verification.Problem switch
     {
+        BackupProblem.None when verification.DamagedBeforeTail => "damaged-deltas",
         BackupProblem.None when verification.DroppedTailBytes > 0 => "sound-torn-tail",
         BackupProblem.None => "sound",
         BackupProblem.UnsupportedVersion => "newer-version",

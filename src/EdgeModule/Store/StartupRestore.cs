@@ -106,7 +106,11 @@ public sealed class StartupRestore(
         };
         var started = BackupJournal.Start(backup, store, restore?.AppendPoint, journalOptions, time, cancellationToken);
         journal.Journal = started;
-        if (restore is { DroppedTailBytes: > 0 } torn)
+        if (restore is { DroppedTailBytes: > 0, CommitsAfterDamage: > 0 } damaged)
+        {
+            Log.JournalDamagedDeltas(_logger, damaged.Path ?? "?", damaged.DroppedTailBytes, damaged.CommitsAfterDamage, started.TornTailCopy ?? "(nowhere)");
+        }
+        else if (restore is { DroppedTailBytes: > 0 } torn)
         {
             Log.JournalTornTail(_logger, torn.Path ?? "?", torn.DroppedTailBytes, started.TornTailCopy ?? "(nowhere)");
         }
