@@ -13,7 +13,7 @@ public sealed partial class MessageStore
     private long _lastMessageNumber;
     private long _messageCount;
     private long _bytes;
-    private WriteState _writeState;
+    private volatile WriteState _writeState;
     private long _refusedInState;
     private IWriteBatch? _enqueueBatch;
     private bool _disposed;

@@ -10,6 +10,13 @@ namespace EdgeModule.Messaging;
 /// </summary>
 public sealed partial class MessageStore
 {
+    /// <summary>
+    /// The backend failed the last write (RocksDB: an I/O error such as a full disk) and none has succeeded since;
+    /// size-limit refusals do not count. The host's watchdog restarts a module whose writes keep failing, since
+    /// RocksDB 7.8 does not recover from a failed write while it is open.
+    /// </summary>
+    public bool WritesFailing => _writeState == WriteState.Failing;
+
     private long _received;
     private long _refusedFull;
     private long _refusedFailed;

@@ -16,6 +16,8 @@ namespace EdgeModule.Operations;
 /// <item>Cleanup: a message has been past its TTL for longer than a cleanup interval, yet nothing expired.</item>
 /// <item>Input dispatch: messages were handed to the store's handler, yet none was settled (acknowledged, refused
 /// or failed): a store write or a durable acknowledgement that never completes.</item>
+/// <item>Store writes: the backend failed every write (a full disk under RocksDB, which stays failed until it is
+/// reopened), yet none succeeded since.</item>
 /// </list>
 /// </summary>
 public sealed class WatchdogService(
@@ -33,6 +35,7 @@ public sealed class WatchdogService(
     private readonly ProgressWatch _pump = new("pump", options.Operations.WatchdogTimeout);
     private readonly ProgressWatch _cleanup = new("cleanup", options.Operations.WatchdogTimeout);
     private readonly ProgressWatch _inputs = new("input dispatch", options.Operations.WatchdogTimeout);
+    private readonly ProgressWatch _writes = new("store writes", options.Operations.WatchdogTimeout);
 
     /// <summary>How often the watchdog looks: a quarter of the timeout, from 250 ms to 10 s.</summary>
     public TimeSpan CheckInterval => TimeSpan.FromTicks(Math.Clamp(
@@ -85,6 +88,11 @@ public sealed class WatchdogService(
         if (_cleanup.Observe(now, stats.DroppedTtlExpiry, overdue))
         {
             return $"the cleanup dropped nothing for {_cleanup.StalledFor.TotalSeconds:F0} s while a message is {oldest.TotalSeconds:F0} s old, past its TTL of {messages.TimeToLive.TotalSeconds:F0} s and the cleanup interval";
+        }
+
+        if (_writes.Observe(now, stats.Received, messages.WritesFailing))
+        {
+            return $"the store has refused every message for {_writes.StalledFor.TotalSeconds:F0} s because its writes fail (see the warning that began it); RocksDB does not recover from a failed write while open, a restart reopens it";
         }
 
         var inputs = clients.Inputs.InputProgress;

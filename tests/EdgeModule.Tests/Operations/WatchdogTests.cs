@@ -88,6 +88,26 @@ public sealed class WatchdogTests
     }
 
     [Fact]
+    public async Task StoreWrites_RocksDbOnAFullDisk_StopsTheModuleWithExitCodeFour()
+    {
+        using var mount = TmpfsMount.TryCreate("8m", out var reason);
+        Assert.SkipWhen(mount is null, reason);
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        await using var host = OperationsHost.CreateOnRealClock(env,
+            ("UsePersistentStorage", "true"), ("StorageFolder", mount!.Path), ("WatchdogTimeoutSecs", "2"));
+        await host.StartAsync();
+
+        // 8 MiB of disk for RocksDB: once a write fails it refuses every later one until it is reopened.
+        await host.PublishAsync(0, 3000, padding: 4000);
+        await host.Log.WaitForLineAsync("No space left on device");
+        var line = await host.Log.WaitForLineAsync("Watchdog: the store has refused every message for");
+
+        Assert.Contains("a restart reopens it", line, StringComparison.Ordinal);
+        Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
+    }
+
+    [Fact]
     public async Task Start_WatchdogTimeoutZero_IsOff()
     {
         using var env = new ModuleEnvironment(upstreamRunning: false);
