@@ -37,6 +37,7 @@ public sealed class ModuleMetrics
     private readonly Counter _backupBytes;
     private readonly Counter _restores;
     private readonly Gauge _upstreamConnected;
+    private readonly Gauge _storeWritesFailing;
     private readonly Gauge _unprotectedBytes;
     private readonly Gauge _unprotectedAge;
     private readonly Counter _journalBytes;
@@ -81,6 +82,7 @@ public sealed class ModuleMetrics
         _backupBytes = f.CreateCounter(p + "backup_bytes_written_total", "Bytes written by backups: snapshots, the journal's deltas and its full generations.");
         _restores = f.CreateCounter(p + "restores_total", "Restores at start, by outcome (restored, starting_empty).", ["outcome"]);
         _upstreamConnected = f.CreateGauge(p + "upstream_connected", "1 while the upstream connection is up.");
+        _storeWritesFailing = f.CreateGauge(p + "store_writes_failing", "1 while the store's backend fails its writes (e.g. a full disk): messages are refused.");
         _unprotectedBytes = f.CreateGauge(p + "journal_unprotected_bytes", "Bytes changed in the store and not yet on disk (the loss window).");
         _unprotectedAge = f.CreateGauge(p + "journal_oldest_unprotected_age_seconds", "How long the oldest change not yet on disk has waited.");
         _journalBytes = f.CreateCounter(p + "journal_bytes_written_total", "Bytes the journal appended as deltas.");
@@ -128,6 +130,7 @@ public sealed class ModuleMetrics
         _storeMaxBytes.Set(stats.MaxStoreBytes == long.MaxValue ? 0 : stats.MaxStoreBytes);
         _storeMessages.Set(stats.MessageCount);
         _upstreamConnected.Set(_clients.Upstream.Status == ConnectionStatus.Connected ? 1 : 0);
+        _storeWritesFailing.Set(_messages.WritesFailing ? 1 : 0);
         if (_backups.LastSuccessAt is { } last)
         {
             _lastBackup.Set(last.ToUnixTimeMilliseconds() / 1000.0);

@@ -40,6 +40,7 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(0, scrape.Value("edgemodule_messages_dropped_total", ("reason", "too_large")));
         Assert.Equal(0, scrape.Value("edgemodule_messages_refused_total", ("reason", "full")));
         Assert.Equal(0, scrape.Value("edgemodule_upstream_connected"));
+        Assert.Equal(0, scrape.Value("edgemodule_store_writes_failing"));
         Assert.Equal(1, scrape.Value("edgemodule_restores_total", ("outcome", "starting_empty")));
         Assert.Equal(0, scrape.Value("edgemodule_restores_total", ("outcome", "restored")));
         Assert.Equal(0, scrape.Value("edgemodule_backup_duration_seconds_count"));
