@@ -66,6 +66,39 @@ public sealed class ModuleJournalTests
         Assert.Single(Directory.GetFiles(Path.Combine(env.BackupFolder, "quarantine")), f => !f.EndsWith(".reason.txt", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Module_BitFlipInAnEarlyDelta_RestoresWhatCameBeforeIt_AndReportsDamageNotATear()
+    {
+        using var env = new ModuleEnvironment(upstreamRunning: false);
+        var variables = env.Variables(extra: [("CheckpointIntervalMs", "100")]);
+        using (var module = await ModuleProcess.StartConnectedAsync(variables))
+        {
+            // Two bursts, each made durable in a delta of its own before the next.
+            using var producer = await MqttTestClient.ConnectAsync(env.Receiving.Port);
+            await env.PublishAsync(producer, 0, 50);
+            await module.WaitForLineAsync("Flow: 50 received", TestTimeouts.Flow);
+            await module.WaitForLineAsync(@"unprotected now 0 bytes, .* with [1-9]\d* deltas", TestTimeouts.Flow);
+            await env.PublishAsync(producer, 50, 100);
+            await module.WaitForLineAsync("Flow: 100 received", TestTimeouts.Flow);
+            await module.WaitForLineAsync(@"unprotected now 0 bytes, .* with ([2-9]|\d\d+) deltas", TestTimeouts.Flow);
+            module.Signal(ModuleProcess.SigTerm);
+            await module.WaitForExitAsync(TestTimeouts.Signal);
+            Assert.Equal(0, module.ExitCode);
+        }
+
+        // A bit flip in the first delta, which was durable: the deltas after it are intact, so it is not a tear.
+        var generation = Assert.Single(env.Generations);
+        var baseBytes = EdgeModule.Backup.BackupVerifier.Verify(generation, TestContext.Current.CancellationToken).BaseBytes;
+        var bytes = await File.ReadAllBytesAsync(generation, TestContext.Current.CancellationToken);
+        bytes[baseBytes + 20] ^= 0x01;
+        await File.WriteAllBytesAsync(generation, bytes, TestContext.Current.CancellationToken);
+
+        using var again = await ModuleProcess.StartConnectedAsync(variables);
+        var line = await again.WaitForLineAsync(@"is damaged inside its deltas, not torn: [1-9]\d* later delta\(s\) were intact", TestTimeouts.Flow);
+        Assert.Contains("Check the storage device", line, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(env.BackupFolder, "quarantine")), f => !f.EndsWith(".reason.txt", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Rounds of: start (restore), a steady input load from one producer that runs through every round, a SIGKILL after
     /// a random number of further acknowledgements. Then the upstream comes up and one last start must deliver every
