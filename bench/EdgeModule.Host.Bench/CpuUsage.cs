@@ -46,7 +46,7 @@ internal static partial class CpuUsage
     public static string[] TimedPipeline(string pipeline) => ["-c", pipeline + "; times >&2"];
 
     /// <summary>The children's user + system seconds from a <see cref="Timed"/> process's output after it exited.</summary>
-    public static double? ChildSeconds(BenchProcess process)
+    public static double? ChildSeconds(ChildProcess process)
     {
         // times prints the shell's own "user system" line, then its children's.
         var lines = process.Output.Split('\n').Where(l => TimesLine().IsMatch(l)).ToList();

@@ -49,10 +49,10 @@ try
     var relay = await RelayAsync(port, upstreamPort, messages, payload, twoBrokers);
     var moduleEnv = ModuleEnv(port, work.FullName, backup: false, upstreamPort: upstreamPort);
     PathResult module, modulePub;
-    using (var m = new BenchProcess("dotnet", [moduleDll], moduleEnv))
+    using (var m = new ChildProcess("dotnet", [moduleDll], moduleEnv))
     {
-        await m.WaitForLineAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
-        await m.WaitForLineAsync("MQTT client bench/mod-upstream connected", TimeSpan.FromSeconds(60));
+        await m.WaitForAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
+        await m.WaitForAsync("MQTT client bench/mod-upstream connected", TimeSpan.FromSeconds(60));
         var withModule = new Dictionary<string, int>(twoBrokers) { ["module / relay"] = m.Process.Id };
         await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", warmup, payload, upstreamPort, withModule);
         module = await ProduceSubAsync(port, "devices/bench/modules/mod/messages/events/#", messages, payload, upstreamPort, withModule);
@@ -134,17 +134,17 @@ static async Task<PathResult> PubSubAsync(int port, string pubTopic, string subF
     var p = port.ToString(CultureInfo.InvariantCulture);
     var sp = (subPort ?? port).ToString(CultureInfo.InvariantCulture);
     var id = "bench-sub-" + Guid.NewGuid().ToString("N")[..8];
-    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
+    using (var session = new ChildProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
     {
         await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    using var sub = new BenchProcess("sh", CpuUsage.Timed("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]));
+    using var sub = new ChildProcess("sh", CpuUsage.Timed("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]));
     var window = new CpuWindow(processes);
     var started = Stopwatch.GetTimestamp();
     window.Start();
     double? producerCpu;
-    using (var pub = new BenchProcess("sh", CpuUsage.Timed("mosquitto_pub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-t", pubTopic, "-l"]), redirectInput: true))
+    using (var pub = new ChildProcess("sh", CpuUsage.Timed("mosquitto_pub", ["-h", "127.0.0.1", "-p", p, "-q", "1", "-t", pubTopic, "-l"]), redirectInput: true))
     {
         var line = Encoding.UTF8.GetString(payload);
         var input = pub.Process.StandardInput;
@@ -162,7 +162,7 @@ static async Task<PathResult> PubSubAsync(int port, string pubTopic, string subF
 }
 
 // The subscriber exits after N messages; one that stops making progress for 30 s is reported with what it got.
-static async Task<PathResult> FinishAsync(BenchProcess sub, int count, long started, CpuWindow window)
+static async Task<PathResult> FinishAsync(ChildProcess sub, int count, long started, CpuWindow window)
 {
     var last = -1;
     while (!sub.Process.HasExited && sub.LineCount != last)
@@ -196,14 +196,14 @@ static async Task<PathResult> FinishAsync(BenchProcess sub, int count, long star
 static async Task<PathResult> RelayAsync(int port, int upstreamPort, int count, byte[] payload, IReadOnlyDictionary<string, int> processes)
 {
     var id = "bench-relay-" + Guid.NewGuid().ToString("N")[..8];
-    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-c", "-i", id, "-t", "bench/relay", "-E"]))
+    using (var session = new ChildProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-c", "-i", id, "-t", "bench/relay", "-E"]))
     {
         await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     var pipeline = string.Create(CultureInfo.InvariantCulture,
         $"mosquitto_sub -h 127.0.0.1 -p {port} -q 1 -c -i {id} -t bench/relay -C {count} -F %p | mosquitto_pub -h 127.0.0.1 -p {upstreamPort} -q 1 -t bench/relayed -l");
-    using var relay = new BenchProcess("sh", CpuUsage.TimedPipeline(pipeline));
+    using var relay = new ChildProcess("sh", CpuUsage.TimedPipeline(pipeline));
     var result = await PubSubAsync(port, "bench/relay", "bench/relayed", count, payload, upstreamPort, processes);
     await relay.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     return result.With("module / relay", CpuUsage.ChildSeconds(relay));
@@ -214,12 +214,12 @@ static async Task<PathResult> ProduceSubAsync(int port, string subFilter, int co
 {
     var sp = (subPort ?? port).ToString(CultureInfo.InvariantCulture);
     var id = "bench-sub-" + Guid.NewGuid().ToString("N")[..8];
-    using (var session = new BenchProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
+    using (var session = new ChildProcess("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-E"]))
     {
         await session.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    using var sub = new BenchProcess("sh", CpuUsage.Timed("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]));
+    using var sub = new ChildProcess("sh", CpuUsage.Timed("mosquitto_sub", ["-h", "127.0.0.1", "-p", sp, "-q", "1", "-c", "-i", id, "-t", subFilter, "-C", count.ToString(CultureInfo.InvariantCulture), "-F", "%m"]));
     await using var producer = new ModuleClient(new ModuleClientOptions { DeviceId = "bench", ModuleId = "producer", Host = "127.0.0.1", Port = port, CleanSession = true, MaxInflightMessages = 1000 });
     await producer.OpenAsync(CancellationToken.None);
     var cpu = new CpuWindow(processes);
@@ -247,8 +247,8 @@ static async Task<string> BackupAsync(int port, string work, int mib, string mod
     var count = mib * 16;
     var closedPort = FreePort();
     var env = ModuleEnv(port, work, backup: true, upstreamPort: closedPort);
-    using var m = new BenchProcess("dotnet", [moduleDll], env);
-    await m.WaitForLineAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
+    using var m = new ChildProcess("dotnet", [moduleDll], env);
+    await m.WaitForAsync("MQTT client bench/mod connected", TimeSpan.FromSeconds(60));
     await using (var producer = new ModuleClient(new ModuleClientOptions { DeviceId = "bench", ModuleId = "producer", Host = "127.0.0.1", Port = port, CleanSession = true, MaxInflightMessages = 200 }))
     {
         await producer.OpenAsync(CancellationToken.None);
@@ -268,8 +268,8 @@ static async Task<string> BackupAsync(int port, string work, int mib, string mod
         await Task.WhenAll(window);
     }
 
-    await m.WaitForLineAsync($"Flow: {count} received", TimeSpan.FromMinutes(10));
-    var plan = await m.WaitForLineAsync("A full backup of", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    await m.WaitForAsync($"Flow: {count} received", TimeSpan.FromMinutes(10));
+    var plan = await m.WaitForAsync("A full backup of", TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     var sigterm = Stopwatch.GetTimestamp();
     m.Signal(15);
     await m.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -320,13 +320,13 @@ static double RawWriteSeconds(string path, long bytes)
     return seconds;
 }
 
-static BenchProcess StartBroker(string work, string name, out int port)
+static ChildProcess StartBroker(string work, string name, out int port)
 {
     port = FreePort();
     var conf = Path.Combine(work, name + ".conf");
     File.WriteAllText(conf, string.Create(CultureInfo.InvariantCulture, $"user root\npersistence false\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\nlog_dest stderr\nlog_type information\nlistener {port} 127.0.0.1\n"));
-    var broker = new BenchProcess("/usr/sbin/mosquitto", ["-c", conf]);
-    broker.WaitForLineAsync(" running", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+    var broker = new ChildProcess("/usr/sbin/mosquitto", ["-c", conf]);
+    broker.WaitForAsync(" running", TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
     return broker;
 }
 

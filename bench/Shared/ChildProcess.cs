@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace EdgeModule.Journal.Host.Bench;
+namespace EdgeModule.Bench;
 
 /// <summary>
-/// A child process whose output lines are kept with the moment the harness read them and can be awaited (a predicate
-/// over each line, bounded by a timeout); signalled by PID; its write counters read from <c>/proc/&lt;pid&gt;/io</c>.
+/// A child process of a whole-process benchmark (the module, mosquitto, its clients) whose output lines are kept and can
+/// be awaited (a pattern or a predicate over each line, bounded by a timeout); signalled by PID; its write counters read
+/// from <c>/proc/&lt;pid&gt;/io</c>. One source file linked into each bench that runs processes.
 /// </summary>
 internal sealed partial class ChildProcess : IDisposable
 {
@@ -16,12 +17,13 @@ internal sealed partial class ChildProcess : IDisposable
     private readonly List<string> _lines = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
 
-    public ChildProcess(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    public ChildProcess(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool redirectInput = false)
     {
         var info = new ProcessStartInfo(file, args)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
         foreach (var (k, v) in env ?? new Dictionary<string, string>())
@@ -64,6 +66,9 @@ internal sealed partial class ChildProcess : IDisposable
             }
         }
     }
+
+    /// <summary>Every line so far, joined.</summary>
+    public string Output => string.Join('\n', Lines);
 
     public string Tail(int count) => string.Join('\n', Lines.TakeLast(count));
 
