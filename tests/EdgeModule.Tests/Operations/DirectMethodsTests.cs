@@ -159,13 +159,7 @@ public sealed class DirectMethodsTests : IDisposable
     [Fact]
     public async Task DeleteSnapshot_WhileAnotherBackupHoldsTheFolder_WaitsItsTurnThenDeletes()
     {
-        Directory.CreateDirectory(_env.BackupFolder);
-        using (var store = new InMemoryStore())
-        {
-            var manager = new BackupManager(new BackupOptions { Folder = _env.BackupFolder });
-            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
-            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
-        }
+        WriteTwoGenerations(records: 0);
 
         await using var host = await StartAsync();
         using var caller = await MethodCaller.ConnectAsync(_env.Receiving.Port);
@@ -189,13 +183,7 @@ public sealed class DirectMethodsTests : IDisposable
     public async Task DeleteSnapshot_TheRestoredGenerationWhileNothingNewer_IsProtected()
     {
         // A generation to restore from, then one older beside it that may go.
-        Directory.CreateDirectory(_env.BackupFolder);
-        using (var store = new InMemoryStore())
-        {
-            var manager = new BackupManager(new BackupOptions { Folder = _env.BackupFolder });
-            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
-            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
-        }
+        WriteTwoGenerations(records: 0);
 
         await using var host = await StartAsync();
         using var caller = await MethodCaller.ConnectAsync(_env.Receiving.Port);
@@ -214,19 +202,7 @@ public sealed class DirectMethodsTests : IDisposable
     public async Task ListSnapshots_GenerationsReadInTheBackground_ThenListedSoundOrDamagedWithTheirRecords()
     {
         // Two generations of 5 messages, the older then damaged in its base: the newest is restored at start.
-        Directory.CreateDirectory(_env.BackupFolder);
-        using (var store = new InMemoryStore())
-        {
-            var p = store.GetOrCreatePartition("data");
-            for (var i = 0; i < 5; i++)
-            {
-                p.Put([(byte)i], new byte[100]);
-            }
-
-            var manager = new BackupManager(new BackupOptions { Folder = _env.BackupFolder });
-            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
-            manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
-        }
+        WriteTwoGenerations(records: 5);
 
         var older = Path.Combine(_env.BackupFolder, "backup-000000000001.ebk");
         await using (var file = new FileStream(older, FileMode.Open, FileAccess.ReadWrite))
@@ -330,6 +306,22 @@ public sealed class DirectMethodsTests : IDisposable
 
         Assert.Equal(200, status);
         Assert.Equal("Unknown", (string?)body!["status"]);
+    }
+
+    /// <summary>Generations 1 and 2 in the backup folder before the module starts, each of the same <paramref name="records"/> records.</summary>
+    private void WriteTwoGenerations(int records)
+    {
+        Directory.CreateDirectory(_env.BackupFolder);
+        using var store = new InMemoryStore();
+        var p = store.GetOrCreatePartition("data");
+        for (var i = 0; i < records; i++)
+        {
+            p.Put([(byte)i], new byte[100]);
+        }
+
+        var manager = new BackupManager(new BackupOptions { Folder = _env.BackupFolder });
+        manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
+        manager.Backup(store, cancellationToken: TestContext.Current.CancellationToken);
     }
 
     private async Task<OperationsHost> StartAsync(params (string Name, string Value)[] extra)

@@ -58,8 +58,7 @@ public sealed class WatchdogTests
             await host.PublishAsync(1, 5);
             var line = await host.Log.WaitForLineAsync("Watchdog: the pump forwarded nothing for");
             Assert.Matches(@"[1-4] messages wait and the upstream is connected", line); // how many arrived before the watchdog looked
-            Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
-            Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
+            AssertStoppedByTheWatchdog(host);
         }
         finally
         {
@@ -83,8 +82,7 @@ public sealed class WatchdogTests
         var line = await host.Log.WaitForLineAsync("Watchdog: the input dispatch settled no message for");
 
         Assert.Matches(@"\d+ wait for the store", line);
-        Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
-        Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
+        AssertStoppedByTheWatchdog(host);
     }
 
     [Fact]
@@ -103,8 +101,7 @@ public sealed class WatchdogTests
         var line = await host.Log.WaitForLineAsync("Watchdog: the store has refused every message for");
 
         Assert.Contains("a restart reopens it", line, StringComparison.Ordinal);
-        Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
-        Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
+        AssertStoppedByTheWatchdog(host);
     }
 
     [Fact]
@@ -114,5 +111,12 @@ public sealed class WatchdogTests
         await using var host = OperationsHost.CreateOnRealClock(env, ("WatchdogTimeoutSecs", "0"));
         await host.StartAsync();
         await host.Log.WaitForLineAsync("Watchdog off \\(WatchdogTimeoutSecs=0\\)");
+    }
+
+    /// <summary>The watchdog asked the host to stop and set exit code 4.</summary>
+    private static void AssertStoppedByTheWatchdog(OperationsHost host)
+    {
+        Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+        Assert.Equal(WatchdogService.ExitCode, host.Services.GetRequiredService<ModuleExitCode>().Value);
     }
 }
