@@ -37,6 +37,10 @@ internal sealed unsafe partial class MosquittoConnection
     // Network thread only: inside Round, where the writes are ours to hold back.
     private bool _inRound;
 
+    // Any thread sets it (Disconnect); the network thread queues the DISCONNECT between reads and then reads no more.
+    private volatile bool _disconnectRequested;
+    private bool _disconnecting;
+
     private static SafeFileHandle CreateWakeUp()
     {
         var fd = LibcMethods.EventFd(0, LibcMethods.EventFdFlags);
@@ -81,6 +85,8 @@ internal sealed unsafe partial class MosquittoConnection
                 _accepted = false;
                 _socketActive.Reset();
                 _disconnectSeen = false;
+                _disconnectRequested = false;
+                _disconnecting = false;
                 SignalLost(rc == MosqErrNoConn ? _disconnectCode : rc);
             }
         }
@@ -99,6 +105,7 @@ internal sealed unsafe partial class MosquittoConnection
         }
 
         StartRound();
+        DisconnectIfRequested();
         var wakeUp = (int)_wakeUp.DangerousGetHandle();
         var fds = stackalloc LibcMethods.PollFd[2];
 
@@ -107,7 +114,7 @@ internal sealed unsafe partial class MosquittoConnection
         // here. While acknowledgements are held the socket is not polled for writing (nothing may be written), and at
         // their bound not for reading either; errors and hang-ups are reported anyway.
         Interlocked.Exchange(ref _loopSleeping, 1);
-        var events = (MayRead ? LibcMethods.PollIn : 0) | (MayWrite && NativeMethods.mosquitto_want_write(_handle) ? LibcMethods.PollOut : 0);
+        var events = (MayRead && !_disconnecting ? LibcMethods.PollIn : 0) | (MayWrite && NativeMethods.mosquitto_want_write(_handle) ? LibcMethods.PollOut : 0);
         fds[0] = new LibcMethods.PollFd { Fd = socket, Events = (short)events };
         fds[1] = new LibcMethods.PollFd { Fd = wakeUp, Events = LibcMethods.PollIn };
         var ready = LibcMethods.Poll(fds, 2, LoopTimeoutMs);
@@ -124,6 +131,9 @@ internal sealed unsafe partial class MosquittoConnection
             _ = LibcMethods.Read(wakeUp, &count, sizeof(ulong));
         }
 
+        // A DISCONNECT asked for during the poll is queued now, behind the PUBACKs of everything handled, before any read.
+        DisconnectIfRequested();
+
         // PUBACKs released since the last round leave before anything more is read: a message read now may be held,
         // and would hold them (and the whole queue) behind it.
         var released = WriteQueued();
@@ -132,7 +142,7 @@ internal sealed unsafe partial class MosquittoConnection
             return released;
         }
 
-        if ((fds[0].Revents & (LibcMethods.PollIn | LibcMethods.PollErr | LibcMethods.PollHup)) != 0)
+        if (!_disconnecting && (fds[0].Revents & (LibcMethods.PollIn | LibcMethods.PollErr | LibcMethods.PollHup)) != 0)
         {
             for (var i = 0; i < ReadBurst && (i == 0 || MayRead); i++)
             {
@@ -178,6 +188,16 @@ internal sealed unsafe partial class MosquittoConnection
         }
 
         return NativeMethods.mosquitto_loop_misc(_handle);
+    }
+
+    /// <summary>Network thread, between reads: queues the DISCONNECT <see cref="Disconnect"/> asked for; nothing is read after it.</summary>
+    private void DisconnectIfRequested()
+    {
+        if (_disconnectRequested && !_disconnecting)
+        {
+            _disconnecting = true;
+            _ = NativeMethods.mosquitto_disconnect(_handle);
+        }
     }
 
     /// <summary>

@@ -97,12 +97,26 @@ internal sealed unsafe partial class MosquittoConnection : IDisposable
         _socketActive.Set();
     }
 
-    /// <summary>Asks for a clean DISCONNECT; <see cref="ConnectionLost"/> follows from the network thread.</summary>
+    /// <summary>
+    /// Asks for a clean DISCONNECT; <see cref="ConnectionLost"/> follows from the network thread. On an accepted
+    /// connection the network thread queues it itself, between reads, and reads nothing after it: every message
+    /// handled before has its PUBACK ahead of the DISCONNECT, and a message still unread is not handled (the broker
+    /// sends it again on the session). Queued from this thread instead, a message handled in the meantime would be
+    /// stored with its PUBACK behind the DISCONNECT, never written, and stored a second time after the restart.
+    /// </summary>
     public void Disconnect()
     {
         if (!_disposed && IsUp)
         {
-            _ = NativeMethods.mosquitto_disconnect(_handle);
+            if (_accepted)
+            {
+                _disconnectRequested = true;
+            }
+            else
+            {
+                _ = NativeMethods.mosquitto_disconnect(_handle);
+            }
+
             WakeLoop();
         }
     }
