@@ -18,6 +18,7 @@ public sealed class ModuleClientInputsSubscribedTests
         var signals = 0;
         var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var retrying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var connectedAgain = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var client = new ModuleClient(options);
         client.InputsSubscribed += (_, _) =>
         {
@@ -31,6 +32,10 @@ public sealed class ModuleClientInputsSubscribedTests
             if (e.Status == ConnectionStatus.DisconnectedRetrying)
             {
                 retrying.TrySetResult();
+            }
+            else if (e.Status == ConnectionStatus.Connected && retrying.Task.IsCompleted)
+            {
+                connectedAgain.TrySetResult();
             }
         };
 
@@ -54,6 +59,9 @@ public sealed class ModuleClientInputsSubscribedTests
         broker.Start();
         await afterLoss.WaitAsync(TestTimeouts.Signal, ct);
         await second.Task.WaitAsync(TestTimeouts.Signal, ct);
+
+        // The SUBACK is confirmed inside the connect attempt, just before the status turns Connected: wait for it.
+        await connectedAgain.Task.WaitAsync(TestTimeouts.Signal, ct);
         Assert.Equal(ConnectionStatus.Connected, client.Status);
     }
 
